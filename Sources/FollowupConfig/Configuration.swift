@@ -1,0 +1,137 @@
+import FollowupCore
+import Foundation
+
+/// The daemon's whole configuration: typed, validated, built once at start and on each reload.
+///
+/// Nothing else in followupd reads configuration files or environment variables: a value of
+/// this type is what the rest of the daemon is given. Build one with
+/// ``load(contentsOf:environment:)`` or ``parse(yaml:baseDirectory:environment:)``, which refuse
+/// anything that §3 and §6.2 of the specification do not allow, or with ``init(storage:control:metrics:policy:priority:calendar:notifications:mail:webhooks:leaders:owners:partners:inbound:reports:log:)``
+/// in tests (that initialiser does not validate).
+///
+/// Every file path in a loaded configuration is absolute: relative paths in the file are
+/// resolved against the file's directory.
+public struct Configuration: Sendable, Equatable {
+    /// Where cases, timelines, the outbox and reports are stored (`storage`).
+    public var storage: StorageSettings
+    /// The control socket and who may use it (`control`).
+    public var control: ControlSettings
+    /// The loopback listener for `/metrics` and `/healthz`; `nil` when `metrics` is absent.
+    public var metrics: MetricsSettings?
+    /// The durations that drive a case's timers (`policy`), as used for cases not flagged priority.
+    public var policy: CasePolicy
+    /// The durations that replace ``policy``'s for priority cases (`policy.priority`; none by default).
+    public var priority: PriorityOverrides
+    /// The global calendar: kind from `policy.calendar`, zone from `policy.timezone`, hours,
+    /// days and holidays from `calendar`.
+    public var calendar: CalendarSettings
+    /// Retries, time-outs and folding of notifications (`notifications`).
+    public var notifications: NotificationSettings
+    /// How outgoing mail leaves the daemon (`mail`).
+    public var mail: MailSettings
+    /// Webhook endpoints by the name that leaders and owners use to refer to them (`webhooks`).
+    public var webhooks: [String: WebhookSettings]
+    /// The desk's leaders (`leaders`); names are unique, ignoring case.
+    public var leaders: [Leader]
+    /// The technicians who own cases (`owners`); names are unique, ignoring case, and each
+    /// `leader` names one of ``leaders``.
+    public var owners: [Owner]
+    /// The third parties the desk chases (`partners`); names are unique, ignoring case.
+    public var partners: [PartnerSettings]
+    /// Reading partners' replies from a Maildir; `nil` when `inbound` is absent.
+    public var inbound: InboundSettings?
+    /// Where and how attempts reports are written (`reports`).
+    public var reports: ReportSettings
+    /// Where log entries go and from which level (`log`).
+    public var log: LogSettings
+
+    /// A configuration from its parts; every part defaults to what an empty file gives.
+    ///
+    /// This initialiser checks nothing: use the loaders for configuration that comes from people.
+    public init(
+        storage: StorageSettings = .default,
+        control: ControlSettings = ControlSettings(),
+        metrics: MetricsSettings? = nil,
+        policy: CasePolicy = .standard,
+        priority: PriorityOverrides = PriorityOverrides(),
+        calendar: CalendarSettings = .default,
+        notifications: NotificationSettings = NotificationSettings(),
+        mail: MailSettings = MailSettings(),
+        webhooks: [String: WebhookSettings] = [:],
+        leaders: [Leader] = [],
+        owners: [Owner] = [],
+        partners: [PartnerSettings] = [],
+        inbound: InboundSettings? = nil,
+        reports: ReportSettings = ReportSettings(),
+        log: LogSettings = LogSettings()
+    ) {
+        self.storage = storage
+        self.control = control
+        self.metrics = metrics
+        self.policy = policy
+        self.priority = priority
+        self.calendar = calendar
+        self.notifications = notifications
+        self.mail = mail
+        self.webhooks = webhooks
+        self.leaders = leaders
+        self.owners = owners
+        self.partners = partners
+        self.inbound = inbound
+        self.reports = reports
+        self.log = log
+    }
+
+    /// What an empty configuration file gives: every default of §6.2, no people, no webhooks.
+    public static let `default` = Configuration()
+
+    // MARK: Lookups
+
+    /// The owner with this name, ignoring case; `nil` when there is none.
+    public func owner(named name: String) -> Owner? {
+        owners.first { Self.sameName($0.name, name) }
+    }
+
+    /// The leader with this name, ignoring case; `nil` when there is none.
+    public func leader(named name: String) -> Leader? {
+        leaders.first { Self.sameName($0.name, name) }
+    }
+
+    /// The partner with this name, ignoring case; `nil` when there is none.
+    public func partner(named name: String) -> PartnerSettings? {
+        partners.first { Self.sameName($0.name, name) }
+    }
+
+    /// The calendar on which a partner's durations count: its own when it has one (already
+    /// merged with the global calendar), otherwise the global ``calendar``.
+    ///
+    /// An unknown partner gets the global calendar too.
+    public func calendar(forPartner name: String) -> CalendarSettings {
+        partner(named: name)?.calendar ?? calendar
+    }
+
+    /// The policy for a case: ``policy`` with ``priority``'s overrides applied when `priority` is true.
+    public func policy(priority isPriority: Bool) -> CasePolicy {
+        isPriority ? priority.applied(to: policy) : policy
+    }
+
+    // MARK: Reload
+
+    /// Why this (new) configuration cannot replace the running one without a restart, or `nil`
+    /// when a reload may apply it.
+    ///
+    /// The storage and the control socket are opened once at start, so a change to `storage` or
+    /// `control` is refused (`"storage changed: restart required"`, checked first, or
+    /// `"control changed: restart required"`); everything else may change on reload. Armed
+    /// deadlines are not recomputed: a new policy applies from the next cycle.
+    public func reloadRefusal(comparedTo running: Configuration) -> String? {
+        if storage != running.storage { return "storage changed: restart required" }
+        if control != running.control { return "control changed: restart required" }
+        return nil
+    }
+
+    /// Whether two people's or partners' names are the same, ignoring case.
+    static func sameName(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.compare(rhs, options: [.caseInsensitive]) == .orderedSame
+    }
+}

@@ -1,0 +1,68 @@
+import FollowupCore
+
+// The people and third parties the configuration names: leaders, owners, partners.
+
+/// A leader of the desk (an entry of `leaders`): receives reports, escalations and hand-offs.
+public struct Leader: Sendable, Hashable {
+    /// The leader's name, unique among leaders ignoring case.
+    public var name: String
+    /// Where mail to this leader goes; `nil` for webhooks only.
+    public var email: String?
+    /// Names of entries of `webhooks` this leader is notified through.
+    public var webhooks: [String]
+    /// Whether this leader also receives operations alerts (`notification.failed`).
+    public var ops: Bool
+
+    /// A leader.
+    public init(name: String, email: String? = nil, webhooks: [String] = [], ops: Bool = false) {
+        self.name = name
+        self.email = email
+        self.webhooks = webhooks
+        self.ops = ops
+    }
+}
+
+/// A technician who owns cases (an entry of `owners`).
+public struct Owner: Sendable, Hashable {
+    /// The technician's name, unique among owners ignoring case.
+    public var name: String
+    /// Where mail to this technician goes; `nil` for webhooks only.
+    public var email: String?
+    /// The technician's leader, spelt as in `leaders`; `nil`: all leaders.
+    public var leader: String?
+    /// Whether the technician works the phone queue.
+    public var phone: Bool
+    /// Names of entries of `webhooks` this technician is notified through.
+    public var webhooks: [String]
+
+    /// An owner.
+    public init(
+        name: String, email: String? = nil, leader: String? = nil, phone: Bool = false, webhooks: [String] = []
+    ) {
+        self.name = name
+        self.email = email
+        self.leader = leader
+        self.phone = phone
+        self.webhooks = webhooks
+    }
+}
+
+/// A third party the desk chases (an entry of `partners`).
+public struct PartnerSettings: Sendable, Hashable {
+    /// The partner's name, unique among partners ignoring case.
+    public var name: String
+    /// The addresses resends go to; empty: the owner is asked to re-send by hand.
+    public var emails: [String]
+    /// The partner's own calendar, already merged with the global one (the fields its
+    /// `calendar` map names replace the global calendar's); `nil` when it has none.
+    ///
+    /// Use ``Configuration/calendar(forPartner:)`` to get the calendar that applies either way.
+    public var calendar: CalendarSettings?
+
+    /// A partner.
+    public init(name: String, emails: [String] = [], calendar: CalendarSettings? = nil) {
+        self.name = name
+        self.emails = emails
+        self.calendar = calendar
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+extension CaseMachine {
+    /// Carries out a due stage of the daemon's own (§4): resend, report, reminder, warning.
+    ///
+    /// Returns nil when the stage is no longer armed on the case or not yet due (the caller
+    /// then simply moves on): a stage is never carried out twice by the machine itself, and
+    /// storage's idempotency key guards the same across processes.
+    public static func fire(_ stage: Stage, on subject: Case, in env: CaseEnvironment) -> Transition? {
+        guard stage.dueAt <= env.now, subject.armedStages.contains(stage) else { return nil }
+        var builder = TransitionBuilder(subject, env)
+        switch stage.kind {
+        case .resend: resend(stage, &builder)
+        case .report: report(&builder)
+        case .ownerReminder: ownerReminder(&builder)
+        case .clientReminder: clientReminder(&builder)
+        case .deadlineWarning, .implementationWarning: warn(stage, &builder)
+        }
+        return builder.transition
+    }
+
+    private static func resend(_ stage: Stage, _ builder: inout TransitionBuilder) {
+        let env = builder.env
+        let ordinal = Int(stage.ordinal)
+        let cycle = builder.current.cycle.number
+        builder.current.timers.resends.removeFirst()
+        builder.current.timers.firstPendingResend += 1
+        if let report = builder.current.timers.report, report <= env.now {
+            builder.record(.skipped, note: "the report is also due, so it goes out instead of this resend", by: CaseEnvironment.daemon) {
+                $0.stage = Stage.Kind.resend.rawValue
+                $0.ordinal = ordinal
+                $0.cycle = cycle
+            }
+            return
+        }
+        let subject = builder.current
+        guard let partner = subject.partner, !partner.emails.isEmpty else {
+            builder.record(.manualResendRequested, by: CaseEnvironment.daemon) {
+                $0.stage = Stage.Kind.resend.rawValue
+                $0.ordinal = ordinal
+                $0.cycle = cycle
+            }
+            builder.notify(
+                .manualResendRequested, [.owner],
+                "\(subject.id): reenviar manualmente a solicitação a \(subject.partner?.name ?? "o parceiro") (sem e-mail cadastrado)")
+            return
+        }
+        let notificationID = env.makeID()
+        let messageID = "<\(subject.id).resend.\(notificationID)@\(env.mailHost)>"
+        var references: [String] = []
+        if let first = subject.firstMessageID { references.append(first) }
+        for attempt in subject.attempts where attempt.channel == .email {
+            if let id = attempt.messageID, !references.contains(id) { references.append(id) }
+        }
+        let number = subject.attempts.count + 1
+        builder.current.attempts.append(
+            Attempt(
+                number: number, at: env.now, channel: .email, by: CaseEnvironment.daemon, to: partner.emails,
+                messageID: messageID))
+        builder.current.cycle.resends += 1
+        builder.record(.resent, by: CaseEnvironment.daemon) {
+            $0.attempt = number
+            $0.stage = Stage.Kind.resend.rawValue
+            $0.ordinal = ordinal
+            $0.cycle = cycle
+        }
+        builder.actions.append(
+            .mailPartner(
+                PartnerMail(
+                    notificationID: notificationID, attempt: number, to: partner.emails, messageID: messageID,
+                    inReplyTo: references.last, references: references)))
+        builder.notify(.resent, [.owner], "\(subject.id): solicitação reenviada a \(partner.name) (tentativa \(number))")
+    }
+
+    private static func report(_ builder: inout TransitionBuilder) {
+        let subject = builder.current
+        let reason: ReportReason = subject.cycle.acknowledged ? .noInformation : .noReply
+        builder.issueReport(reason)
+        var audience: Set<NotificationIntent.Audience> = [.leaders, .owner]
+        if builder.policy.reportToClient == .auto { audience.insert(.client) }
+        let why = reason == .noReply ? "sem retorno" : "sem informação"
+        builder.notify(
+            .reportGenerated, audience,
+            "\(subject.id): relatório de tentativas gerado (\(why) de \(subject.partner?.name ?? "o parceiro"))")
+    }
+
+    private static func ownerReminder(_ builder: inout TransitionBuilder) {
+        guard var series = builder.current.timers.ownerReminder else { return }
+        series.sent += 1
+        let k = series.sent
+        series.nextAt = builder.env.calendar.adding(series.every.times(k + 1), to: series.base)
+        builder.current.timers.ownerReminder = series
+        builder.record(.ownerReminded, by: CaseEnvironment.daemon) {
+            $0.stage = Stage.Kind.ownerReminder.rawValue
+            $0.ordinal = k
+        }
+        let subject = builder.current
+        builder.notify(
+            .ownerReminder, k >= 2 ? [.owner, .leaders] : [.owner],
+            "\(subject.id): o parceiro retornou; o próximo passo é nosso (lembrete \(k))")
+    }
+
+    private static func clientReminder(_ builder: inout TransitionBuilder) {
+        guard var series = builder.current.timers.clientReminder else { return }
+        series.sent += 1
+        let k = series.sent
+        series.nextAt = builder.env.calendar.adding(series.every.times(k + 1), to: series.base)
+        builder.current.timers.clientReminder = series
+        builder.record(.clientReminded, by: CaseEnvironment.daemon) {
+            $0.stage = Stage.Kind.clientReminder.rawValue
+            $0.ordinal = k
+        }
+        let subject = builder.current
+        builder.notify(
+            .clientReminder, [.owner],
+            "\(subject.id): aguardando do cliente outro meio de contato com o parceiro (lembrete \(k))")
+    }
+
+    private static func warn(_ stage: Stage, _ builder: inout TransitionBuilder) {
+        let subject = builder.current
+        let isDeadline = stage.kind == .deadlineWarning
+        let target = isDeadline ? subject.deadline : subject.implementationAt
+        if isDeadline { builder.current.timers.deadlineWarning = nil } else { builder.current.timers.implementationWarning = nil }
+        builder.record(.deadlineWarned, by: CaseEnvironment.daemon) {
+            $0.stage = stage.kind.rawValue
+            $0.field = isDeadline ? "deadline" : "implementation_at"
+            $0.newValue = target.map(Timestamp.format)
+        }
+        let what = isDeadline ? "o prazo do cliente" : "a implantação agendada"
+        builder.notify(
+            .deadlineApproaching, [.owner, .leaders],
+            "\(subject.id): \(what) se aproxima (\(target.map(Timestamp.format) ?? "?"))")
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The window that starts when our contact is sent (§2); resend and report deadlines count
+/// from its start.
+public struct Cycle: Sendable, Hashable, Codable {
+    /// 1 for the cycle started at opening, then one more per restart.
+    public var number: Int
+    /// When the contact that started it was sent.
+    public var startedAt: Date
+    /// Resends the daemon carried out in this cycle.
+    public var resends: Int
+    /// Whether an acknowledgement (`ack`) came back in this cycle: resends stop, and a report
+    /// then has the reason `no_information`.
+    public var acknowledged: Bool
+
+    public init(number: Int, startedAt: Date, resends: Int = 0, acknowledged: Bool = false) {
+        self.number = number
+        self.startedAt = startedAt
+        self.resends = resends
+        self.acknowledged = acknowledged
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case number, resends, acknowledged
+        case startedAt = "started_at"
+    }
+}
+
+/// A repeating reminder: reminder k is due at `base + k × every` on the case's calendar.
+public struct ReminderSeries: Sendable, Hashable, Codable {
+    /// Distinguishes this series from earlier ones of the same case (part of the stage key).
+    public var series: Int
+    /// What the reminders count from.
+    public var base: Date
+    /// The interval, read from the policy when the series was armed.
+    public var every: WorkDuration
+    /// Reminders already carried out.
+    public var sent: Int
+    /// When reminder `sent + 1` is due.
+    public var nextAt: Date
+}
+
+/// Every armed deadline of a case, stored as instants (§3 "Durable").
+///
+/// Reloading the configuration never moves these; a new policy applies from the next cycle.
+public struct Timers: Sendable, Hashable, Codable {
+    /// Due instants of the cycle's resends not yet carried out or skipped, earliest first;
+    /// the first one is resend number `firstPendingResend`.
+    public var resends: [Date]
+    /// The ordinal of `resends.first`.
+    public var firstPendingResend: Int
+    /// When the attempts report is due (awaiting the partner only).
+    public var report: Date?
+    /// The owner's reminders while the case waits on us.
+    public var ownerReminder: ReminderSeries?
+    /// The reminders while the case waits on the client.
+    public var clientReminder: ReminderSeries?
+    /// When to warn about the client's deadline (the deadline itself is in the case).
+    public var deadlineWarning: Date?
+    /// When to warn about the scheduled implementation.
+    public var implementationWarning: Date?
+
+    public init() {
+        resends = []
+        firstPendingResend = 1
+    }
+
+    /// Disarms the partner-facing timers (resends and report).
+    public mutating func disarmPartnerTimers() {
+        resends = []
+        report = nil
+    }
+}

@@ -1,0 +1,78 @@
+import FollowupConfig
+import FollowupCore
+import FollowupStorage
+import Foundation
+import Logging
+
+/// The desk's commands carried out durably: load the case, apply the state machine, commit
+/// the case, its timeline entries, outbox rows and reports in one transaction, then wake the
+/// scheduler. What an API or CLI call reaches.
+public struct Desk: Sendable {
+    /// The storage engine.
+    public let store: any CaseStore
+    let rulebooks: RulebookHolder
+    let clock: any WallClock
+    let doorbell: Doorbell
+    let logger: Logger
+
+    public init(store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell, logger: Logger) {
+        self.store = store
+        self.rulebooks = rulebooks
+        self.clock = clock
+        self.doorbell = doorbell
+        self.logger = logger
+    }
+
+    /// Opens a case on behalf of `by`; the owner defaults to `by`, the leader to the owner's.
+    public func open(_ new: NewCase, by: String) async throws -> Case {
+        let rulebook = rulebooks.current
+        var new = new
+        if new.owner.trimmingCharacters(in: .whitespaces).isEmpty { new.owner = by }
+        if new.leader == nil { new.leader = rulebook.configuration.owner(named: new.owner)?.leader }
+        if new.partner != nil, new.partner?.emails.isEmpty == true,
+            let known = rulebook.configuration.partner(named: new.partner!.name)
+        {
+            new.partner?.emails = known.emails
+        }
+        let request = new
+        let now = clock.now()
+        let courier = Courier(rulebook: rulebook)
+        let opened = try await store.openCase { id in
+            let env = rulebook.environment(forPartner: request.partner?.name, now: now, by: by)
+            return try courier.change(for: CaseMachine.open(request, id: id, in: env), at: now)
+        }
+        doorbell.ring()
+        logger.info(
+            "case opened",
+            metadata: [
+                "followup.case": "\(opened.id)", "followup.partner": "\(opened.partner?.name ?? "")",
+                "followup.event": "opened", "followup.by": "\(by)",
+            ])
+        return opened
+    }
+
+    /// Applies a person's command to a case.
+    public func apply(_ command: CaseCommand, to id: CaseID, by: String) async throws -> Case {
+        let rulebook = rulebooks.current
+        let now = clock.now()
+        let courier = Courier(rulebook: rulebook)
+        var command = command
+        if case .update(var update) = command, let owner = update.owner {
+            update.leader = .some(rulebook.configuration.owner(named: owner)?.leader)
+            command = .update(update)
+        }
+        let request = command
+        let changed = try await store.updateCase(id) { current in
+            let env = rulebook.environment(forPartner: current.partner?.name, now: now, by: by)
+            return try courier.change(for: CaseMachine.apply(request, to: current, in: env), at: now)
+        }
+        doorbell.ring()
+        logger.info(
+            "case changed",
+            metadata: [
+                "followup.case": "\(id)", "followup.event": "\(command.eventName)", "followup.by": "\(by)",
+                "followup.state": "\(changed.state.rawValue)",
+            ])
+        return changed
+    }
+}

@@ -1,0 +1,106 @@
+import FollowupCore
+import FollowupStorage
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The durable scheduler (§3): sleeps until the earliest stored deadline, wakes early on a
+/// doorbell ring, claims due stages in batches through storage, and commits what the state
+/// machine makes of each in the same transaction.
+///
+/// It never polls: between deadlines it sleeps, re-checking at most `recheckInterval` later
+/// to notice wall-clock jumps. Catch-up after downtime needs nothing special: every overdue
+/// stage is due, and batches take them in deadline order.
+public final class Scheduler: Service {
+    let store: any CaseStore
+    let rulebooks: RulebookHolder
+    let clock: any WallClock
+    let doorbell: Doorbell
+    let logger: Logger
+    let batchSize: Int
+    let recheckInterval: TimeInterval
+    private let progress = Mutex<Date?>(nil)
+
+    public init(
+        store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell, logger: Logger,
+        batchSize: Int = 500, recheckInterval: TimeInterval = 120
+    ) {
+        self.store = store
+        self.rulebooks = rulebooks
+        self.clock = clock
+        self.doorbell = doorbell
+        self.logger = logger
+        self.batchSize = batchSize
+        self.recheckInterval = recheckInterval
+    }
+
+    /// When the loop last went round (for the watchdog: a stuck loop stops advancing this).
+    public var lastProgress: Date? { progress.withLock { $0 } }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await self.loop() }
+        } catch is CancellationError {
+            // Stopping.
+        }
+        logger.info("scheduler stopped")
+    }
+
+    private func loop() async throws {
+        var failures = 0
+        while !Task.isCancelled {
+            let now = clock.now()
+            progress.withLock { $0 = now }
+            let wakeAt: Date
+            do {
+                let busy = try await runDue(now: now)
+                failures = 0
+                if busy { continue }
+                let next = try await store.nextDeadline() ?? .distantFuture
+                // A deadline still in the past here is one the machine would not carry out:
+                // look again a little later instead of spinning.
+                wakeAt = min(next > now ? next : now.addingTimeInterval(1), now.addingTimeInterval(recheckInterval))
+            } catch {
+                failures += 1
+                let backoff = min(60, pow(2, Double(min(failures, 6))) / 2)
+                logger.error(
+                    "scheduler could not reach storage; retrying",
+                    metadata: ["followup.error": "\(error)", "followup.retry_in": "\(backoff)s"])
+                wakeAt = now.addingTimeInterval(backoff)
+            }
+            if wakeAt > now { await doorbell.wait(until: wakeAt, on: clock) }
+        }
+    }
+
+    /// Carries out one batch of stages due at `now`; true when the batch was full (more may be due).
+    @discardableResult
+    public func runDue(now: Date) async throws -> Bool {
+        let rulebook = rulebooks.current
+        let courier = Courier(rulebook: rulebook)
+        let logger = self.logger
+        let batch = try await store.fireDueStages(now: now, limit: batchSize) { subject, stage in
+            let env = rulebook.environment(forPartner: subject.partner?.name, now: now, by: CaseEnvironment.daemon)
+            guard let transition = CaseMachine.fire(stage, on: subject, in: env) else { return nil }
+            do {
+                return try courier.change(for: transition, at: now)
+            } catch {
+                logger.error(
+                    "stage could not be prepared",
+                    metadata: ["followup.case": "\(subject.id)", "followup.stage": "\(stage.kind.rawValue)"])
+                return nil
+            }
+        }
+        if batch.total > 0 || batch.duplicates > 0 {
+            let kinds = batch.fired.sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " ")
+            logger.info(
+                "stages carried out",
+                metadata: [
+                    "followup.event": "stages", "followup.count": "\(batch.total)", "followup.kinds": "\(kinds)",
+                    "followup.duplicates": "\(batch.duplicates)",
+                ])
+        }
+        return batch.examined >= batchSize
+    }
+}

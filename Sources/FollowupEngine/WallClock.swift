@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+
+/// The time as the engine reads it and waits on it; injected so tests drive time by hand.
+public protocol WallClock: Sendable {
+    /// The current instant.
+    func now() -> Date
+    /// Returns at `deadline` (or soon after); throws `CancellationError` when cancelled.
+    func sleep(until deadline: Date) async throws
+}
+
+/// The machine's clock.
+///
+/// Sleeps are measured on the monotonic clock from the wall-clock difference at the time of
+/// the call, so a wall-clock jump is noticed when the caller re-checks (the scheduler
+/// re-checks at least every few minutes).
+public struct SystemClock: WallClock {
+    public init() {}
+
+    public func now() -> Date { Date() }
+
+    public func sleep(until deadline: Date) async throws {
+        let interval = deadline.timeIntervalSinceNow
+        guard interval > 0 else { return }
+        try await Task.sleep(for: .milliseconds(Int64((interval * 1000).rounded(.up))))
+    }
+}
+
+/// A clock that moves only when told to, for tests and simulations.
+///
+/// `advance(to:)` wakes every sleeper whose deadline has come; ``sleeps`` yields each
+/// deadline a sleeper starts waiting for, so a test can tell when the code under test is idle.
+public final class ManualClock: WallClock {
+    private struct Sleeper {
+        var deadline: Date
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var now: Date
+        var sleepers: [UInt64: Sleeper] = [:]
+        var nextID: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+    private let sleepContinuation: AsyncStream<Date>.Continuation
+    /// The deadline of every sleep started, in order.
+    public let sleeps: AsyncStream<Date>
+
+    public init(now: Date) {
+        state = Mutex(State(now: now))
+        (sleeps, sleepContinuation) = AsyncStream.makeStream(of: Date.self)
+    }
+
+    public func now() -> Date { state.withLock { $0.now } }
+
+    /// Moves the clock to `instant` (never backwards) and wakes the sleepers that are due.
+    public func advance(to instant: Date) {
+        let due = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+            state.now = max(state.now, instant)
+            let ready = state.sleepers.filter { $0.value.deadline <= state.now }
+            for id in ready.keys { state.sleepers[id] = nil }
+            return ready.values.map(\.continuation)
+        }
+        for continuation in due { continuation.resume() }
+    }
+
+    /// Moves the clock forward by `seconds`.
+    public func advance(by seconds: TimeInterval) {
+        advance(to: now().addingTimeInterval(seconds))
+    }
+
+    public func sleep(until deadline: Date) async throws {
+        let id = state.withLock { state -> UInt64 in
+            state.nextID += 1
+            return state.nextID
+        }
+        sleepContinuation.yield(deadline)
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if Task.isCancelled || deadline <= state.now { return true }
+                    state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let continuation = state.withLock { $0.sleepers.removeValue(forKey: id)?.continuation }
+            continuation?.resume(throwing: CancellationError())
+        }
+        try Task.checkCancellation()
+    }
+}

@@ -1,0 +1,129 @@
+import FollowupCore
+import Foundation
+
+/// Everything one accepted command or one carried-out stage writes, committed together.
+///
+/// Storage writes the case row (with its next deadline), appends the timeline entries,
+/// queues the outbox rows and stores the reports in one transaction, and keeps the status
+/// counters current in that same transaction.
+public struct StoredChange: Sendable {
+    public var `case`: Case
+    public var entries: [TimelineEntry]
+    public var outbox: [OutboxMessage]
+    public var reports: [StoredReport]
+
+    public init(case: Case, entries: [TimelineEntry] = [], outbox: [OutboxMessage] = [], reports: [StoredReport] = []) {
+        self.case = `case`
+        self.entries = entries
+        self.outbox = outbox
+        self.reports = reports
+    }
+}
+
+/// Filters of `GET /v1/cases` (§6.3); nil means any.
+public struct CaseFilter: Sendable, Hashable {
+    public var state: CaseState?
+    public var kind: CaseKind?
+    public var partner: String?
+    public var owner: String?
+    public var client: String?
+    public var ticket: String?
+    /// Only cases whose next stage is due before this instant (`overdue`).
+    public var dueBefore: Date?
+    /// At most this many, oldest id first, after this id.
+    public var limit: Int
+    public var afterID: CaseID?
+
+    public init(
+        state: CaseState? = nil, kind: CaseKind? = nil, partner: String? = nil, owner: String? = nil,
+        client: String? = nil, ticket: String? = nil, dueBefore: Date? = nil, limit: Int = 500,
+        afterID: CaseID? = nil
+    ) {
+        self.state = state
+        self.kind = kind
+        self.partner = partner
+        self.owner = owner
+        self.client = client
+        self.ticket = ticket
+        self.dueBefore = dueBefore
+        self.limit = limit
+        self.afterID = afterID
+    }
+}
+
+/// Counts kept current in the same transactions as the changes (§7), so status stays fast.
+public struct StatusCounts: Sendable, Hashable, Codable {
+    /// Cases per state (every state present, zero included).
+    public var cases: [CaseState: Int]
+    /// Outbox rows per delivery state.
+    public var outbox: [OutboxMessage.State: Int]
+    /// Stages carried out since the database was created, per kind.
+    public var stages: [Stage.Kind: Int]
+
+    public init(cases: [CaseState: Int] = [:], outbox: [OutboxMessage.State: Int] = [:], stages: [Stage.Kind: Int] = [:]) {
+        self.cases = cases
+        self.outbox = outbox
+        self.stages = stages
+    }
+}
+
+/// What one pass over due stages did.
+public struct FiringBatch: Sendable, Hashable {
+    /// Stages carried out (resends, reports, reminders…), per kind.
+    public var fired: [Stage.Kind: Int] = [:]
+    /// Stages found already done (their key existed): timers advanced, nothing repeated.
+    public var duplicates: Int = 0
+    /// Cases examined.
+    public var examined: Int = 0
+
+    public init() {}
+
+    /// Every stage handled in the batch.
+    public var total: Int { fired.values.reduce(0, +) }
+}
+
+/// The one storage interface the engine sees (§7): SQLite embedded, PostgreSQL shared.
+///
+/// Claiming due work is an explicit operation (`fireDueStages`), never an in-memory lock, so
+/// an engine shared by several nodes fits behind the same protocol. Every method that
+/// changes something commits before it returns; an error means nothing was written.
+/// Errors are ``FollowupError`` (`storageUnavailable` when the engine cannot be reached).
+public protocol CaseStore: Sendable {
+    /// Opens a case: gives `make` the next case id and commits what it returns.
+    func openCase(_ make: @escaping @Sendable (CaseID) throws -> StoredChange) async throws -> Case
+
+    /// Loads a case, hands it to `change`, and commits the result; `FollowupError.notFound` when absent.
+    func updateCase(_ id: CaseID, _ change: @escaping @Sendable (Case) throws -> StoredChange) async throws -> Case
+
+    /// Claims up to `limit` cases whose next stage is due at `now`, in deadline order, and
+    /// commits what `fire` makes of each, all in one transaction. A stage whose idempotency
+    /// key is already recorded is not repeated: only the case's timers are saved.
+    func fireDueStages(
+        now: Date, limit: Int, _ fire: @escaping @Sendable (Case, Stage) -> StoredChange?
+    ) async throws -> FiringBatch
+
+    /// The earliest armed deadline of any case, or nil when nothing is armed.
+    func nextDeadline() async throws -> Date?
+
+    /// One case, or nil.
+    func findCase(_ id: CaseID) async throws -> Case?
+
+    /// A case's timeline, in seq order.
+    func timeline(of id: CaseID) async throws -> [TimelineEntry]
+
+    /// Cases matching a filter, by id.
+    func cases(matching filter: CaseFilter) async throws -> [Case]
+
+    /// The next stages due before `limit`, earliest first (what the daemon will do next).
+    func upcomingStages(before limit: Date, max: Int) async throws -> [(case: Case, stage: Stage)]
+
+    /// The status counters.
+    func counts() async throws -> StatusCounts
+
+    /// Outbox rows, newest first, optionally in one state.
+    func outbox(state: OutboxMessage.State?, limit: Int) async throws -> [OutboxMessage]
+
+    /// A stored report by id, or the latest of a case.
+    func report(id: String) async throws -> StoredReport?
+    func latestReport(of id: CaseID) async throws -> StoredReport?
+}

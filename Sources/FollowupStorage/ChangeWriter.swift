@@ -1,0 +1,118 @@
+import FollowupCore
+import Foundation
+import GRDB
+
+/// Writes stored changes inside one SQLite transaction and gathers the counter deltas, which
+/// are applied once at the end (one row update per counter per transaction, not per case).
+struct ChangeWriter {
+    let db: Database
+    let encoder = DocumentCoding.encoder()
+    let decoder = DocumentCoding.decoder()
+    private var deltas: [String: Int] = [:]
+
+    init(db: Database) {
+        self.db = db
+    }
+
+    /// Inserts a new case with its first entries, outbox rows and reports.
+    mutating func insert(_ change: StoredChange) throws {
+        let subject = change.case
+        try db.execute(
+            sql: """
+                INSERT INTO cases (id, kind, state, owner, partner, client, ticket, next_due_at, created_at, updated_at, doc)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                subject.id.number, subject.kind.rawValue, subject.state.rawValue, subject.owner,
+                subject.partner?.name, subject.client.name, subject.client.ticket,
+                subject.nextStage?.dueAt.timeIntervalSince1970, subject.createdAt.timeIntervalSince1970,
+                subject.updatedAt.timeIntervalSince1970, try encoder.encode(subject),
+            ])
+        deltas["cases.\(subject.state.rawValue)", default: 0] += 1
+        try appendRest(change)
+    }
+
+    /// Saves a changed case and appends what came with the change.
+    mutating func save(_ change: StoredChange, previousState: CaseState) throws {
+        let subject = change.case
+        try db.execute(
+            sql: """
+                UPDATE cases SET state = ?, owner = ?, partner = ?, client = ?, ticket = ?, next_due_at = ?,
+                    updated_at = ?, doc = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                subject.state.rawValue, subject.owner, subject.partner?.name, subject.client.name,
+                subject.client.ticket, subject.nextStage?.dueAt.timeIntervalSince1970,
+                subject.updatedAt.timeIntervalSince1970, try encoder.encode(subject), subject.id.number,
+            ])
+        if previousState != subject.state {
+            deltas["cases.\(previousState.rawValue)", default: 0] -= 1
+            deltas["cases.\(subject.state.rawValue)", default: 0] += 1
+        }
+        try appendRest(change)
+    }
+
+    private mutating func appendRest(_ change: StoredChange) throws {
+        let caseID = change.case.id.number
+        for entry in change.entries {
+            try db.execute(
+                sql: "INSERT INTO events (case_id, seq, kind, at, by, doc) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    caseID, entry.seq, entry.kind.rawValue, entry.at.timeIntervalSince1970, entry.by,
+                    try encoder.encode(entry),
+                ])
+        }
+        for message in change.outbox {
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox (id, case_id, event, channel, recipient, needs_ack, state, created_at,
+                        next_attempt_at, attempts, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    message.id, message.caseID?.number, message.event.rawValue, message.channel.rawValue,
+                    message.recipient, message.needsAck, message.state.rawValue,
+                    message.createdAt.timeIntervalSince1970, message.nextAttemptAt.timeIntervalSince1970,
+                    message.attempts, message.payload,
+                ])
+            deltas["outbox.\(message.state.rawValue)", default: 0] += 1
+        }
+        for report in change.reports {
+            try db.execute(
+                sql: "INSERT INTO reports (id, case_id, reason, generated_at, document) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    report.id, report.caseID.number, report.reason.rawValue,
+                    report.generatedAt.timeIntervalSince1970, report.document,
+                ])
+        }
+    }
+
+    /// Records a stage's idempotency key; false when it was already recorded.
+    func claim(_ stage: Stage, of id: CaseID, at now: Date) throws -> Bool {
+        try db.execute(
+            sql: """
+                INSERT INTO stages_done (case_id, series, stage, ordinal, done_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """,
+            arguments: [id.number, stage.series, stage.kind.rawValue, stage.ordinal, now.timeIntervalSince1970])
+        return db.changesCount == 1
+    }
+
+    mutating func countStage(_ kind: Stage.Kind) {
+        deltas["stages.\(kind.rawValue)", default: 0] += 1
+    }
+
+    /// Applies the gathered counter deltas.
+    mutating func flushCounters() throws {
+        for (name, delta) in deltas where delta != 0 {
+            try db.execute(
+                sql: """
+                    INSERT INTO counters (name, value) VALUES (?, ?)
+                    ON CONFLICT (name) DO UPDATE SET value = value + excluded.value
+                    """,
+                arguments: [name, delta])
+        }
+        deltas = [:]
+    }
+}

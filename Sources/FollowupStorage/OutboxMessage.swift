@@ -1,0 +1,75 @@
+import FollowupCore
+import Foundation
+
+/// One notification for one event to one recipient channel (§4.1), queued durably.
+///
+/// Its id is the idempotency key everywhere: the `webhook-id`, part of the Message-ID, the
+/// Maildir file name, and what one acknowledges.
+public struct OutboxMessage: Sendable, Hashable, Codable {
+    /// Delivery state.
+    public enum State: String, Sendable, Hashable, Codable, CaseIterable {
+        case pending, delivered, failed, digested
+    }
+
+    /// Where it goes.
+    public enum Channel: String, Sendable, Hashable, Codable {
+        /// A configured webhook; `recipient` is its name.
+        case webhook
+        /// Mail to the desk (owner, leaders); `recipient` is the address.
+        case mail
+        /// Ordinary correspondence to the partner (resends); `recipient` lists the addresses.
+        case partnerMail = "partner_mail"
+        /// Ordinary correspondence to the client; `recipient` is the address.
+        case clientMail = "client_mail"
+    }
+
+    public var id: String
+    public var caseID: CaseID?
+    public var event: NotificationEvent
+    public var channel: Channel
+    public var recipient: String
+    public var needsAck: Bool
+    public var state: State
+    public var createdAt: Date
+    /// When the next delivery attempt is due.
+    public var nextAttemptAt: Date
+    public var attempts: Int
+    /// The event's document (the `data` of §6.6), rendered per channel at delivery.
+    public var payload: Data
+
+    public init(
+        id: String, caseID: CaseID?, event: NotificationEvent, channel: Channel, recipient: String,
+        needsAck: Bool, state: State = .pending, createdAt: Date, nextAttemptAt: Date, attempts: Int = 0,
+        payload: Data
+    ) {
+        self.id = id
+        self.caseID = caseID
+        self.event = event
+        self.channel = channel
+        self.recipient = recipient
+        self.needsAck = needsAck
+        self.state = state
+        self.createdAt = createdAt
+        self.nextAttemptAt = nextAttemptAt
+        self.attempts = attempts
+        self.payload = payload
+    }
+}
+
+/// An attempts report as stored: the database is its source of truth (§4.4).
+public struct StoredReport: Sendable, Hashable {
+    public var id: String
+    public var caseID: CaseID
+    public var reason: ReportReason
+    public var generatedAt: Date
+    /// The report's structured document (JSON); renderings are made from it.
+    public var document: Data
+
+    public init(id: String, caseID: CaseID, reason: ReportReason, generatedAt: Date, document: Data) {
+        self.id = id
+        self.caseID = caseID
+        self.reason = reason
+        self.generatedAt = generatedAt
+        self.document = document
+    }
+}

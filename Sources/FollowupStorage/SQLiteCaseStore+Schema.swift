@@ -1,0 +1,83 @@
+import GRDB
+
+extension SQLiteCaseStore {
+    /// The versioned schema. Migrations are append-only: never edit one that has shipped.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: cases, timeline, stages, outbox, reports, counters") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE cases (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        owner TEXT NOT NULL,
+                        partner TEXT,
+                        client TEXT NOT NULL,
+                        ticket TEXT,
+                        next_due_at REAL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        doc BLOB NOT NULL
+                    );
+                    CREATE INDEX cases_next_due ON cases(next_due_at) WHERE next_due_at IS NOT NULL;
+                    CREATE INDEX cases_state ON cases(state, id);
+                    CREATE INDEX cases_owner ON cases(owner COLLATE NOCASE, id);
+                    CREATE INDEX cases_partner ON cases(partner COLLATE NOCASE, id);
+                    CREATE INDEX cases_client ON cases(client COLLATE NOCASE, id);
+                    CREATE INDEX cases_ticket ON cases(ticket, id) WHERE ticket IS NOT NULL;
+
+                    CREATE TABLE events (
+                        case_id INTEGER NOT NULL,
+                        seq INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        by TEXT NOT NULL,
+                        doc BLOB NOT NULL,
+                        PRIMARY KEY (case_id, seq)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE stages_done (
+                        case_id INTEGER NOT NULL,
+                        series INTEGER NOT NULL,
+                        stage TEXT NOT NULL,
+                        ordinal INTEGER NOT NULL,
+                        done_at REAL NOT NULL,
+                        PRIMARY KEY (case_id, series, stage, ordinal)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE outbox (
+                        id TEXT PRIMARY KEY,
+                        case_id INTEGER,
+                        event TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        recipient TEXT NOT NULL,
+                        needs_ack INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        next_attempt_at REAL NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        payload BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE state = 'pending';
+                    CREATE INDEX outbox_state ON outbox(state, created_at);
+                    CREATE INDEX outbox_case ON outbox(case_id);
+
+                    CREATE TABLE reports (
+                        id TEXT PRIMARY KEY,
+                        case_id INTEGER NOT NULL,
+                        reason TEXT NOT NULL,
+                        generated_at REAL NOT NULL,
+                        document BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX reports_case ON reports(case_id, generated_at);
+
+                    CREATE TABLE counters (
+                        name TEXT PRIMARY KEY,
+                        value INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+}
