@@ -37,7 +37,8 @@ extension Configuration {
     ///
     /// - Parameters:
     ///   - yaml: The configuration, in YAML.
-    ///   - baseDirectory: The directory against which relative paths in the text are resolved.
+    ///   - baseDirectory: The directory against which relative paths in the text are resolved
+    ///     (itself made absolute against the current directory).
     ///   - environment: The process environment (only `CREDENTIALS_DIRECTORY` is read).
     /// - Throws: ``ConfigurationError`` naming the key at fault, or `(file)` for YAML syntax errors.
     public static func parse(yaml: String, baseDirectory: String, environment: [String: String])
@@ -68,8 +69,8 @@ extension Configuration {
         switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let while_ = context.map { " (\($0.text), line \($0.mark.line))" } ?? ""
-            message = "\(at(mark)): \(problem)\(while_)"
+            let during = context.map { " (\($0.text), line \($0.mark.line))" } ?? ""
+            message = "\(at(mark)): \(problem)\(during)"
         case .reader(let problem, let offset, _, let yaml):
             let line = offset.map { offset in yaml.prefix(offset).filter { $0 == "\n" }.count + 1 }
             message = "\(sourceName)\(line.map { ", line \($0)" } ?? ""): \(problem)"
@@ -147,7 +148,9 @@ struct ConfigurationReader {
         let webhookNames = configuration.webhooks.keys.sorted()
         func checkWebhooks(_ names: [String], at path: String) throws(ConfigurationError) {
             for (index, name) in names.enumerated() where configuration.webhooks[name] == nil {
-                let known = webhookNames.isEmpty ? "no webhooks are configured" : "webhooks are: " + webhookNames.joined(separator: ", ")
+                let known =
+                    webhookNames.isEmpty
+                    ? "no webhooks are configured" : "webhooks are: " + webhookNames.joined(separator: ", ")
                 throw ConfigurationError(key: "\(path)[\(index)]", message: "unknown webhook \"\(name)\"; \(known)")
             }
         }
@@ -159,8 +162,10 @@ struct ConfigurationReader {
             guard let name = owner.leader else { continue }
             guard let leader = configuration.leader(named: name) else {
                 let names = configuration.leaders.map(\.name)
-                let known = names.isEmpty ? "no leaders are configured" : "leaders are: " + names.joined(separator: ", ")
-                throw ConfigurationError(key: "owners[\(index)].leader", message: "unknown leader \"\(name)\"; \(known)")
+                let known =
+                    names.isEmpty ? "no leaders are configured" : "leaders are: " + names.joined(separator: ", ")
+                throw ConfigurationError(
+                    key: "owners[\(index)].leader", message: "unknown leader \"\(name)\"; \(known)")
             }
             configuration.owners[index].leader = leader.name
         }

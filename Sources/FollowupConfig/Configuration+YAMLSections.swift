@@ -54,7 +54,8 @@ extension ConfigurationReader {
             // sockaddr_un.sun_path holds 108 bytes, the terminating NUL included.
             if control.socket.utf8.count > 107 {
                 throw node.error(
-                    "\"\(control.socket)\" is \(control.socket.utf8.count) bytes long; a Unix socket path holds at most 107")
+                    "\"\(control.socket)\" is \(control.socket.utf8.count) bytes long; a Unix socket path holds at most 107"
+                )
             }
         }
         if let node = map["mode"] {
@@ -131,7 +132,9 @@ extension ConfigurationReader {
             "report_to_client", "priority",
         ])
         if let node = map["timezone"] { configuration.calendar.timeZone = try timeZone(node) }
-        if let node = map["calendar"] { configuration.calendar.kind = try node.oneOf([CalendarKind.continuous, .business]) }
+        if let node = map["calendar"] {
+            configuration.calendar.kind = try node.oneOf([CalendarKind.continuous, .business])
+        }
         var policy = CasePolicy.standard
         if let node = map["resend_after"] { policy.resendAfter = try node.duration() }
         if let node = map["max_resends"] { policy.maxResends = try node.int() }
@@ -151,7 +154,8 @@ extension ConfigurationReader {
         if let node = map["priority"] {
             let overrides = try priority(node)
             if let problem = overrides.applied(to: policy).problems(prefix: "policy.priority.").first {
-                throw ConfigurationError(key: problem.key, message: problem.message + " (with priority overrides applied)")
+                throw ConfigurationError(
+                    key: problem.key, message: problem.message + " (with priority overrides applied)")
             }
             configuration.priority = overrides
         }
@@ -262,9 +266,9 @@ extension ConfigurationReader {
         if let node = map["sendmail"] { mail.sendmail = try node.nonEmptyText() }
         if let node = map["from"] {
             mail.from = try node.nonEmptyText()
-            let address = mail.from.firstIndex(of: "<").map { String(mail.from[mail.from.index(after: $0)...].prefix { $0 != ">" }) } ?? mail.from
-            guard Self.isAddress(address) else {
-                throw node.error("\"\(mail.from)\" is not an address: write \"Name <user@example.com>\" or user@example.com")
+            guard Self.isAddress(Self.mailbox(in: mail.from)) else {
+                throw node.error(
+                    "\"\(mail.from)\" is not an address: write \"Name <user@example.com>\" or user@example.com")
             }
         }
         return mail
@@ -296,6 +300,12 @@ extension ConfigurationReader {
         if let node = map["target"] { log.target = try node.oneOf(LogSettings.Target.allCases) }
         if let node = map["level"] { log.level = try node.oneOf(LogSettings.Level.allCases) }
         return log
+    }
+
+    /// The address of a `From` value: what is between `<` and `>` in `Name <address>`, else the whole text.
+    static func mailbox(in from: String) -> String {
+        guard let open = from.lastIndex(of: "<") else { return from }
+        return String(from[from.index(after: open)...].prefix { $0 != ">" })
     }
 
     /// Whether `text` looks like a bare e-mail address: one `@` with something on both sides, no

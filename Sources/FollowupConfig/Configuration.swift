@@ -6,11 +6,12 @@ import Foundation
 /// Nothing else in followupd reads configuration files or environment variables: a value of
 /// this type is what the rest of the daemon is given. Build one with
 /// ``load(contentsOf:environment:)`` or ``parse(yaml:baseDirectory:environment:)``, which refuse
-/// anything that §3 and §6.2 of the specification do not allow, or with ``init(storage:control:metrics:policy:priority:calendar:notifications:mail:webhooks:leaders:owners:partners:inbound:reports:log:)``
-/// in tests (that initialiser does not validate).
+/// anything that §3 and §6.2 of the specification do not allow, or in tests with the
+/// initialiser (which does not validate).
 ///
-/// Every file path in a loaded configuration is absolute: relative paths in the file are
-/// resolved against the file's directory.
+/// Every path a loaded configuration gives (database, socket, Maildirs, reports, templates,
+/// secret files) is absolute: relative paths in the file are resolved against the file's
+/// directory. `mail.sendmail` is a program, and is kept as written.
 public struct Configuration: Sendable, Equatable {
     /// Where cases, timelines, the outbox and reports are stored (`storage`).
     public var storage: StorageSettings

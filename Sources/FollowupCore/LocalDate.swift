@@ -81,6 +81,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return index < 0 ? index + 7 : index
     }
 
+    /// Calendar order: year, then month, then day.
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
@@ -96,6 +97,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return value < 0 ? "-" + padded : padded
     }
 
+    /// Reads the text `YYYY-MM-DD`; anything else is a `DecodingError.dataCorrupted`.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = LocalDate(parsing: text) else {
@@ -107,6 +109,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self = date
     }
 
+    /// Writes the text `YYYY-MM-DD`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

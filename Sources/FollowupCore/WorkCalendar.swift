@@ -25,7 +25,9 @@ import Foundation
 ///   gap; a local time that occurs twice resolves to its first occurrence.
 ///
 /// The value is immutable and holds no cache: it is `Sendable` without locks. An addition
-/// allocates nothing and makes two time-zone offset look-ups per business day it crosses.
+/// builds no Foundation `Calendar` or collection: wall times are converted with the zone's
+/// offset (`TimeZone.secondsFromGMT(for:)`), two look-ups per business day crossed, and days
+/// are stepped with ``LocalDate/dayNumber`` arithmetic.
 public struct WorkCalendar: Sendable {
     /// The settings this calendar was built from.
     public let settings: CalendarSettings

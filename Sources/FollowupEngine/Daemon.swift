@@ -49,6 +49,7 @@ public struct Daemon: Sendable {
                 services: [.init(service: scheduler)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        logger.info("followupd ready", metadata: ["followup.event": "ready"])
         try await group.run()
         logger.info("followupd stopped")
     }

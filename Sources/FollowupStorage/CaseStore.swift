@@ -92,6 +92,11 @@ public protocol CaseStore: Sendable {
     /// Opens a case: gives `make` the next case id and commits what it returns.
     func openCase(_ make: @escaping @Sendable (CaseID) throws -> StoredChange) async throws -> Case
 
+    /// Opens many cases in one transaction (group commit): each `make` gets the next id and
+    /// runs in a savepoint of its own, so one refusal does not undo the others. The results
+    /// are in the order of `makes`; all of them are durable once this returns.
+    func openCases(_ makes: [@Sendable (CaseID) throws -> StoredChange]) async throws -> [Result<Case, any Error>]
+
     /// Loads a case, hands it to `change`, and commits the result; `FollowupError.notFound` when absent.
     func updateCase(_ id: CaseID, _ change: @escaping @Sendable (Case) throws -> StoredChange) async throws -> Case
 

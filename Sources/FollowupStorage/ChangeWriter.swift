@@ -9,6 +9,7 @@ struct ChangeWriter {
     let encoder = DocumentCoding.encoder()
     let decoder = DocumentCoding.decoder()
     private var deltas: [String: Int] = [:]
+    private var committedDeltas: [String: Int] = [:]
 
     init(db: Database) {
         self.db = db
@@ -30,6 +31,16 @@ struct ChangeWriter {
             ])
         deltas["cases.\(subject.state.rawValue)", default: 0] += 1
         try appendRest(change)
+    }
+
+    /// Forgets the counter deltas of the change being written (its savepoint was rolled back).
+    mutating func discardPending() {
+        deltas = committedDeltas
+    }
+
+    /// Marks the deltas gathered so far as belonging to written changes.
+    mutating func keepPending() {
+        committedDeltas = deltas
     }
 
     /// Saves a changed case and appends what came with the change.
@@ -114,5 +125,6 @@ struct ChangeWriter {
                 arguments: [name, delta])
         }
         deltas = [:]
+        committedDeltas = [:]
     }
 }

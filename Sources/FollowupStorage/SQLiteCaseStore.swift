@@ -54,7 +54,7 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     static func mapped(_ error: any Error) -> any Error {
-        if error is FollowupError { return error }
+        if error is FollowupError || error is CancellationError { return error }
         if let database = error as? DatabaseError {
             switch database.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_READONLY,
@@ -83,6 +83,34 @@ public final class SQLiteCaseStore: CaseStore {
             try writer.insert(change)
             try writer.flushCounters()
             return change.case
+        }
+    }
+
+    public func openCases(_ makes: [@Sendable (CaseID) throws -> StoredChange]) async throws -> [Result<Case, any Error>] {
+        try await write { db in
+            var next = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM cases") ?? 1
+            var writer = ChangeWriter(db: db)
+            var results: [Result<Case, any Error>] = []
+            results.reserveCapacity(makes.count)
+            for make in makes {
+                do {
+                    var opened: Case?
+                    try db.inSavepoint {
+                        let change = try make(CaseID(next))
+                        try writer.insert(change)
+                        opened = change.case
+                        return .commit
+                    }
+                    next += 1
+                    writer.keepPending()
+                    results.append(.success(opened!))
+                } catch {
+                    writer.discardPending()
+                    results.append(.failure(Self.mapped(error)))
+                }
+            }
+            try writer.flushCounters()
+            return results
         }
     }
 

@@ -23,7 +23,8 @@ struct ConfigurationRefusalTests {
 
     static let refusals: [Refusal] = [
         // Unknown keys, named with their full path.
-        Refusal("policy: { resend_aftr: 24h }", "policy.resend_aftr", "unknown key; known keys here: ack_within, calendar"),
+        Refusal(
+            "policy: { resend_aftr: 24h }", "policy.resend_aftr", "unknown key; known keys here: ack_within, calendar"),
         Refusal("polcy: {}", "polcy", "did you mean policy?"),
         Refusal("calendar: { timezone: UTC }", "calendar.timezone", "known keys here: days, holidays, hours"),
         Refusal("control: { sockets: /x }", "control.sockets", "unknown key"),
@@ -50,7 +51,8 @@ struct ConfigurationRefusalTests {
         Refusal("policy: { resend_after: 72h }", "policy.max_resends", "must be less than report_after"),
         Refusal("policy: { max_resends: -1 }", "policy.max_resends", "must be 0 or more"),
         Refusal("policy: { priority: { resend_after: 0 } }", "policy.priority.resend_after", "must be greater than 0"),
-        Refusal("policy: { priority: { report_after: 12h } }", "policy.priority.max_resends", "with priority overrides"),
+        Refusal(
+            "policy: { priority: { report_after: 12h } }", "policy.priority.max_resends", "with priority overrides"),
         Refusal("policy: { priority: { resend_after: 1d2h } }", "policy.priority.resend_after", "is not a duration"),
         Refusal("policy: { timezone: Mars/Olympus }", "policy.timezone", "unknown time zone \"Mars/Olympus\""),
         Refusal("policy: { calendar: weekly }", "policy.calendar", "\"weekly\" is not one of: continuous, business"),
@@ -61,10 +63,16 @@ struct ConfigurationRefusalTests {
         Refusal("calendar: { hours: \"18:00-08:00\" }", "calendar.hours", "is not a span of working hours"),
         Refusal("calendar: { hours: \"8-18\" }", "calendar.hours", "\"8-18\""),
         Refusal("calendar: { hours: \"08:00-25:00\" }", "calendar.hours", "working hours"),
-        Refusal("calendar: { holidays: [br-national, carnaval] }", "calendar.holidays[1]", "unknown holiday entry \"carnaval\""),
+        Refusal(
+            "calendar: { holidays: [br-national, carnaval] }", "calendar.holidays[1]",
+            "unknown holiday entry \"carnaval\""),
         Refusal("calendar: { holidays: [\"2026-02-30\"] }", "calendar.holidays[0]", "unknown holiday entry"),
-        Refusal("partners: [{ name: P, calendar: { hollidays: [] } }]", "partners[0].calendar.hollidays", "did you mean holidays?"),
-        Refusal("partners: [{ name: P, calendar: { timezone: Nowhere } }]", "partners[0].calendar.timezone", "unknown time zone"),
+        Refusal(
+            "partners: [{ name: P, calendar: { hollidays: [] } }]", "partners[0].calendar.hollidays",
+            "did you mean holidays?"),
+        Refusal(
+            "partners: [{ name: P, calendar: { timezone: Nowhere } }]", "partners[0].calendar.timezone",
+            "unknown time zone"),
         Refusal("partners: [{ name: P, calendar: { days: [] } }]", "partners[0].calendar.days", "at least one"),
         Refusal("partners: [{ name: P, calendar: { kind: lunar } }]", "partners[0].calendar.kind", "is not one of"),
         // Storage and control.
@@ -72,7 +80,9 @@ struct ConfigurationRefusalTests {
         Refusal("storage: { url: \"mysql://x/y\" }", "storage.url", "is not a PostgreSQL URL"),
         Refusal("storage: { path: a.db, password_file: pw }", "storage.password_file", "only used with url"),
         Refusal("storage: { password_file: pw }", "storage.password_file", "only used with url"),
-        Refusal("storage: { url: \"postgres://x/y\", password_file: /nonexistent/pw }", "storage.password_file", "cannot read /nonexistent/pw"),
+        Refusal(
+            "storage: { url: \"postgres://x/y\", password_file: /nonexistent/pw }", "storage.password_file",
+            "cannot read /nonexistent/pw"),
         Refusal("storage: { path: \"\" }", "storage.path", "must not be empty"),
         Refusal("control: { mode: \"0999\" }", "control.mode", "\"0999\" is not a permission mode"),
         Refusal("control: { mode: \"01777\" }", "control.mode", "is not a permission mode"),
@@ -100,30 +110,45 @@ struct ConfigurationRefusalTests {
         Refusal("inbound: { maildir: /in, default_kind: auto }", "inbound.default_kind", "is not one of: info, ack"),
         Refusal("inbound: { maildir: /in, rescan: 0 }", "inbound.rescan", "must be greater than 0"),
         Refusal("reports: { locale: fr }", "reports.locale", "\"fr\" is not one of: pt-BR, en"),
-        Refusal("log: { level: verbose }", "log.level", "is not one of: trace, debug, info, notice, warning, error, critical"),
+        Refusal(
+            "log: { level: verbose }", "log.level",
+            "is not one of: trace, debug, info, notice, warning, error, critical"),
         Refusal("log: { target: syslog }", "log.target", "is not one of: auto, journal, stderr"),
         // Webhooks.
         Refusal("webhooks: { a: { url: \"ftp://x/y\" } }", "webhooks.a.url", "is not an http or https URL"),
         Refusal("webhooks: { a: { url: \"https://\" } }", "webhooks.a.url", "is not an http or https URL"),
         Refusal("webhooks: { a: { format: standard } }", "webhooks.a.url", "required"),
-        Refusal("webhooks: { a: { url: \"https://x\", format: discord } }", "webhooks.a.format", "is not one of: standard, teams, slack"),
-        Refusal("webhooks: { a: { url: \"https://x\", secret: abc } }", "webhooks.a.secret", "does not start with whsec_"),
+        Refusal(
+            "webhooks: { a: { url: \"https://x\", format: discord } }", "webhooks.a.format",
+            "is not one of: standard, teams, slack"),
+        Refusal(
+            "webhooks: { a: { url: \"https://x\", secret: abc } }", "webhooks.a.secret", "does not start with whsec_"),
         Refusal("webhooks: { a: { url: \"https://x\", secret: \"whsec_!!!\" } }", "webhooks.a.secret", "valid base64"),
         Refusal("webhooks: { a: { url: \"https://x\", secret: whsec_ } }", "webhooks.a.secret", "valid base64"),
-        Refusal("webhooks: { a: { url: \"https://x\", secret: \"whsec_YQ==\", secret_file: s } }", "webhooks.a", "exclusive"),
-        Refusal("webhooks: { a: { url: \"https://x\", secret_file: /nonexistent/s } }", "webhooks.a.secret_file", "cannot read /nonexistent/s"),
+        Refusal(
+            "webhooks: { a: { url: \"https://x\", secret: \"whsec_YQ==\", secret_file: s } }", "webhooks.a", "exclusive"
+        ),
+        Refusal(
+            "webhooks: { a: { url: \"https://x\", secret_file: /nonexistent/s } }", "webhooks.a.secret_file",
+            "cannot read /nonexistent/s"),
         // People and references.
         Refusal("leaders: [{ email: a@example.com }]", "leaders[0].name", "required"),
         Refusal("leaders: [{ name: Ana, email: ana }]", "leaders[0].email", "\"ana\" is not an e-mail address"),
-        Refusal("leaders: [{ name: Ana }, { name: ANA }]", "leaders[1].name", "duplicate name \"ANA\": leaders[0] is already \"Ana\""),
+        Refusal(
+            "leaders: [{ name: Ana }, { name: ANA }]", "leaders[1].name",
+            "duplicate name \"ANA\": leaders[0] is already \"Ana\""),
         Refusal("owners: [{ name: Jo }, { name: jo }]", "owners[1].name", "duplicate name"),
         Refusal("partners: [{ name: SIEG }, { name: Sieg }]", "partners[1].name", "duplicate name"),
         Refusal("partners: [{ name: SIEG, emails: [suporte] }]", "partners[0].emails[0]", "is not an e-mail address"),
-        Refusal("leaders: [{ name: Ana, webhooks: [teams] }]", "leaders[0].webhooks[0]", "unknown webhook \"teams\"; no webhooks are configured"),
+        Refusal(
+            "leaders: [{ name: Ana, webhooks: [teams] }]", "leaders[0].webhooks[0]",
+            "unknown webhook \"teams\"; no webhooks are configured"),
         Refusal(
             "webhooks: { audit: { url: \"https://x\" } }\nowners: [{ name: Jo, webhooks: [audit, chat] }]",
             "owners[0].webhooks[1]", "unknown webhook \"chat\"; webhooks are: audit"),
-        Refusal("leaders: [{ name: Ana }]\nowners: [{ name: Jo, leader: Bia }]", "owners[0].leader", "unknown leader \"Bia\"; leaders are: Ana"),
+        Refusal(
+            "leaders: [{ name: Ana }]\nowners: [{ name: Jo, leader: Bia }]", "owners[0].leader",
+            "unknown leader \"Bia\"; leaders are: Ana"),
         Refusal("owners: [{ name: Jo, leader: Bia }]", "owners[0].leader", "no leaders are configured"),
         // YAML itself.
         Refusal("policy: { resend_after: 24h\nlog: {}", "(file)", "configuration, line"),
@@ -132,10 +157,10 @@ struct ConfigurationRefusalTests {
     ]
 
     @Test("refused with the key named", arguments: refusals)
-    func refused(_ case_: Refusal) throws {
-        let error = try #require(refusal(case_.yaml))
-        #expect(error.key == case_.key, "\(error)")
-        #expect(error.message.contains(case_.says), "\(error)")
+    func refused(_ expected: Refusal) throws {
+        let error = try #require(refusal(expected.yaml))
+        #expect(error.key == expected.key, "\(error)")
+        #expect(error.message.contains(expected.says), "\(error)")
         #expect(error.description == "\(error.key): \(error.message)")
     }
 

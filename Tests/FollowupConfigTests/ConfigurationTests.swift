@@ -153,7 +153,8 @@ struct ConfigurationTests {
             configuration.policy
                 == CasePolicy(
                     resendAfter: .time(seconds: 8 * 3600), maxResends: 2, reportAfter: .days(3),
-                    ownerReminderAfter: .time(seconds: 12 * 3600), clientReminderAfter: .days(2), deadlineWarning: .zero,
+                    ownerReminderAfter: .time(seconds: 12 * 3600), clientReminderAfter: .days(2),
+                    deadlineWarning: .zero,
                     ackWithin: .time(seconds: 90 * 60), cancellationContactWithin: .days(1), reportToClient: .auto))
         #expect(
             configuration.priority
@@ -206,7 +207,8 @@ struct ConfigurationTests {
                 == InboundSettings(maildir: "/var/spool/followupd/inbox", defaultKind: .ack, rescan: .seconds(60)))
         #expect(
             configuration.reports
-                == ReportSettings(dir: "/var/lib/followupd/reports", locale: .en, templates: "/etc/followupd/templates"))
+                == ReportSettings(dir: "/var/lib/followupd/reports", locale: .en, templates: "/etc/followupd/templates")
+        )
         #expect(configuration.log == LogSettings(target: .journal, level: .debug))
     }
 
@@ -236,6 +238,13 @@ struct ConfigurationTests {
         #expect(try parse("metrics: { listen: \"\(listen)\" }").metrics == MetricsSettings(host: host, port: port))
     }
 
+    @Test(
+        "a From header may be a bare address or Name <address>",
+        arguments: ["desk@example.com", "Suporte <suporte@example.com>", "Suporte Técnico (N1) <n1@example.com>"])
+    func mailFrom(from: String) throws {
+        #expect(try parse("mail: { from: \"\(from)\" }").mail.from == from)
+    }
+
     @Test("metrics present without listen use 127.0.0.1:9464")
     func metricsDefaultListener() throws {
         #expect(try parse("metrics: {}").metrics == MetricsSettings(host: "127.0.0.1", port: 9464))
@@ -251,7 +260,9 @@ struct ConfigurationTests {
               owner_reminder_after: 24h
               priority: { resend_after: 8h, report_after: 48h }
             """)
-        #expect(configuration.priority == PriorityOverrides(resendAfter: .time(seconds: 8 * 3600), reportAfter: .time(seconds: 48 * 3600)))
+        #expect(
+            configuration.priority
+                == PriorityOverrides(resendAfter: .time(seconds: 8 * 3600), reportAfter: .time(seconds: 48 * 3600)))
         let normal = configuration.policy(priority: false)
         #expect(normal.resendAfter == .time(seconds: 24 * 3600))
         #expect(normal.reportAfter == .time(seconds: 72 * 3600))

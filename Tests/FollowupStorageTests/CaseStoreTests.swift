@@ -1,0 +1,188 @@
+import FollowupCore
+import FollowupStorage
+import Foundation
+import Logging
+import Testing
+
+/// The storage contract, run against every engine.
+@Suite struct CaseStoreTests {
+    let t0 = StoreFixture.t0
+    let hour: TimeInterval = 3600
+
+    @Test(arguments: StoreEngine.allCases)
+    func opensCasesWithSequentialIDsAndReadsThemBack(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            let first = try await StoreFixture.open(store, 1)
+            let second = try await StoreFixture.open(store, 2)
+            #expect(first.id == CaseID(1))
+            #expect(second.id == CaseID(2))
+            let read = try await store.findCase(CaseID(2))
+            #expect(read == second)
+            #expect(try await store.findCase(CaseID(99)) == nil)
+            let timeline = try await store.timeline(of: CaseID(1))
+            #expect(timeline.map(\.kind) == [.opened])
+            #expect(timeline.first?.seq == 1)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func concurrentOpensGetDistinctIDs(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            let ids = try await withThrowingTaskGroup(of: CaseID.self) { group in
+                for n in 1...40 { group.addTask { try await StoreFixture.open(store, n).id } }
+                return try await group.reduce(into: Set<CaseID>()) { $0.insert($1) }
+            }
+            #expect(ids.count == 40)
+            #expect(ids.map(\.number).max() == 40)
+            #expect(try await store.counts().cases[.awaitingPartner] == 40)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func updateAppliesAtomicallyAndRefusalsChangeNothing(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            try await StoreFixture.open(store)
+            let now = t0.addingTimeInterval(hour)
+            let replied = try await store.updateCase(CaseID(1)) { current in
+                StoreFixture.change(
+                    try CaseMachine.apply(.partnerReplied(kind: .info, at: nil, note: "ok"), to: current, in: StoreFixture.env(now)),
+                    at: now)
+            }
+            #expect(replied.state == .awaitingUs)
+            await #expect(throws: FollowupError.self) {
+                _ = try await store.updateCase(CaseID(1)) { current in
+                    StoreFixture.change(
+                        try CaseMachine.apply(.reopen(reason: "x"), to: current, in: StoreFixture.env(now)), at: now)
+                }
+            }
+            #expect(try await store.findCase(CaseID(1)) == replied)
+            #expect(try await store.timeline(of: CaseID(1)).map(\.kind) == [.opened, .partnerReplied])
+            let counts = try await store.counts()
+            #expect(counts.cases[.awaitingUs] == 1)
+            #expect(counts.cases[.awaitingPartner] == 0)
+            do {
+                _ = try await store.updateCase(CaseID(7)) { StoredChange(case: $0) }
+                Issue.record("an unknown case was updated")
+            } catch let error as FollowupError {
+                #expect(error.code == .notFound)
+                #expect(error.message.contains("FU-7"))
+            }
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func firesDueStagesOnceInDeadlineOrder(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            for n in 1...30 {
+                try await StoreFixture.open(store, n, sentAt: t0.addingTimeInterval(Double(30 - n) * 60))
+            }
+            #expect(try await store.nextDeadline() == t0.addingTimeInterval(24 * hour))
+            let early = try await StoreFixture.fireAll(store, now: t0.addingTimeInterval(23 * hour))
+            #expect(early.total == 0)
+
+            let at24 = t0.addingTimeInterval(24 * hour + 30 * 60)
+            let batch = try await StoreFixture.fireAll(store, now: at24, limit: 7)
+            #expect(batch.fired[.resend] == 30)
+            #expect(try await StoreFixture.fireAll(store, now: at24).total == 0, "nothing fires twice")
+            let outbox = try await store.outbox(state: .pending, limit: 1000)
+            #expect(outbox.filter { $0.channel == .partnerMail }.count == 30)
+            let counts = try await store.counts()
+            #expect(counts.stages[.resend] == 30)
+            #expect(counts.outbox[.pending] == outbox.count)
+
+            let at72 = t0.addingTimeInterval(73 * hour)
+            #expect(try await StoreFixture.fireAll(store, now: at72).fired[.report] == 30)
+            #expect(try await store.counts().cases[.returnedToClient] == 30)
+            #expect(try await store.nextDeadline() == nil)
+            let report = try #require(try await store.latestReport(of: CaseID(5)))
+            #expect(report.reason == .noReply)
+            #expect(try await store.report(id: report.id)?.caseID == CaseID(5))
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func aStageAlreadyRecordedIsNotRepeated(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            let opened = try await StoreFixture.open(store)
+            let stage = try #require(opened.nextStage)
+            let now = stage.dueAt
+            // Fire once, then put the case back as it was (as a node that crashed before
+            // saving its copy would see it) and fire again.
+            _ = try await StoreFixture.fireAll(store, now: now)
+            _ = try await store.updateCase(opened.id) { _ in StoredChange(case: opened) }
+            let again = try await StoreFixture.fireAll(store, now: now)
+            #expect(again.duplicates == 1)
+            #expect(again.total == 0)
+            #expect(try await store.timeline(of: opened.id).filter { $0.kind == .resent }.count == 1)
+            #expect(try await store.outbox(state: nil, limit: 100).filter { $0.channel == .partnerMail }.count == 1)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func filtersListCases(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            for n in 1...9 { try await StoreFixture.open(store, n) }
+            #expect(try await store.cases(matching: CaseFilter(owner: "carlos")).map(\.id.number) == [3, 6, 9])
+            #expect(try await store.cases(matching: CaseFilter(partner: "sieg")).count == 4)
+            #expect(try await store.cases(matching: CaseFilter(ticket: "SSC-5")).map(\.id.number) == [5])
+            #expect(try await store.cases(matching: CaseFilter(client: "cliente 2")).map(\.id.number) == [2])
+            #expect(try await store.cases(matching: CaseFilter(state: .closed)).isEmpty)
+            #expect(try await store.cases(matching: CaseFilter(limit: 4, afterID: CaseID(4))).map(\.id.number) == [5, 6, 7, 8])
+            #expect(try await store.cases(matching: CaseFilter(dueBefore: t0.addingTimeInterval(25 * 3600))).count == 9)
+            let upcoming = try await store.upcomingStages(before: t0.addingTimeInterval(80 * 3600), max: 5)
+            #expect(upcoming.count == 5)
+            #expect(upcoming.allSatisfy { $0.stage.kind == .resend })
+        }
+    }
+
+    @Test func sqliteKeepsEverythingAcrossReopening() async throws {
+        try await StoreEngine.sqlite.withStore { store, path in
+            try await StoreFixture.open(store, 1)
+            try await StoreFixture.open(store, 2)
+            let reopened = try SQLiteCaseStore(path: path, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            #expect(try await reopened.findCase(CaseID(2))?.client.name == "Cliente 2")
+            #expect(try await reopened.counts().cases[.awaitingPartner] == 2)
+            #expect(try await StoreFixture.open(reopened, 3).id == CaseID(3))
+        }
+    }
+
+    @Test func sqliteRefusesAnUnwritablePathClearly() {
+        do {
+            _ = try SQLiteCaseStore(path: "/proc/followupd/none.sqlite", logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            Issue.record("opened a database under /proc")
+        } catch {
+            #expect(error.code == .storageUnavailable)
+            #expect(error.message.contains("/proc/followupd/none.sqlite"))
+        }
+    }
+}
+
+/// Group commit: many opens in one transaction, each in its own savepoint.
+@Suite struct GroupCommitTests {
+    @Test(arguments: StoreEngine.allCases)
+    func oneRefusalDoesNotUndoTheOthers(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            let t0 = StoreFixture.t0
+            var makes: [@Sendable (CaseID) throws -> StoredChange] = []
+            for n in 1...5 {
+                var request = StoreFixture.request(n)
+                if n == 3 { request.subject = " " }
+                let frozen = request
+                makes.append { id in
+                    StoreFixture.change(try CaseMachine.open(frozen, id: id, in: StoreFixture.env(t0)), at: t0)
+                }
+            }
+            let results = try await store.openCases(makes)
+            let ids = results.map { try? $0.get().id.number }
+            #expect(ids == [1, 2, nil, 3, 4])
+            if case .failure(let error as FollowupError) = results[2] {
+                #expect(error.field == "subject")
+            } else {
+                Issue.record("the invalid case was not refused")
+            }
+            #expect(try await store.counts().cases[.awaitingPartner] == 4)
+            #expect(try await store.findCase(CaseID(4))?.subject == "Assunto 5")
+            #expect(try await store.timeline(of: CaseID(3)).map(\.kind) == [.opened])
+        }
+    }
+}
