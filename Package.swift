@@ -20,10 +20,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The desk's rules: cases, cycles, calendars, the state machine. Foundation only, no I/O.
         .target(name: "FollowupCore", swiftSettings: swiftSettings),
+        // The control API's JSON shapes, shared by the daemon and followupctl.
+        .target(name: "FollowupAPI", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
         // The typed, validated configuration and its YAML loader.
         .target(
             name: "FollowupConfig",
@@ -47,6 +52,32 @@ let package = Package(
                 "FollowupCore", "FollowupStorage", "FollowupConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The control socket: HTTP/1.1 + JSON over a Unix socket, peer credentials, metrics.
+        .target(
+            name: "FollowupControl",
+            dependencies: [
+                "FollowupCore", "FollowupAPI", "FollowupConfig", "FollowupStorage", "FollowupEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The running daemon: storage, scheduler, control socket and signals in one service group.
+        .target(
+            name: "FollowupDaemon",
+            dependencies: [
+                "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupControl", "FollowupAPI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -54,10 +85,20 @@ let package = Package(
         .executableTarget(
             name: "followupd",
             dependencies: [
+                "FollowupDaemon",
                 "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The client for technicians, leaders and ops staff.
+        .executableTarget(
+            name: "followupctl",
+            dependencies: [
+                "FollowupCore", "FollowupAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -89,7 +130,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["FollowupCore", "FollowupStorage"],
+            dependencies: [
+                "FollowupCore", "FollowupStorage", "FollowupAPI", "FollowupControl",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings),
     ]
 )

@@ -22,6 +22,8 @@ public struct FollowupError: Error, Sendable, CustomStringConvertible {
         public static let storageUnavailable = Code(rawValue: "storage_unavailable")
         /// The configuration is refused.
         public static let invalidConfiguration = Code(rawValue: "invalid_configuration")
+        /// A request with the same `Idempotency-Key` was already carried out.
+        public static let duplicateRequest = Code(rawValue: "duplicate_request")
         /// Something that should not happen did; the message says what.
         public static let internalError = Code(rawValue: "internal")
     }

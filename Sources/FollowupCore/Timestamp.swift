@@ -8,7 +8,7 @@ public enum Timestamp {
         if seconds == seconds.rounded(.down) {
             return date.formatted(.iso8601)
         }
-        return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        return Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
     }
 
     /// Reads an RFC 3339 time with a zone designator, with or without fractional seconds.

@@ -14,17 +14,24 @@ public struct Desk: Sendable {
     let clock: any WallClock
     let doorbell: Doorbell
     let logger: Logger
+    let opens: GroupCommit
 
     public init(store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell, logger: Logger) {
         self.store = store
+        opens = GroupCommit(store: store)
         self.rulebooks = rulebooks
         self.clock = clock
         self.doorbell = doorbell
         self.logger = logger
     }
 
+    /// What to remember as the answer to an idempotent request, made from the changed case.
+    public typealias Answer = @Sendable (Case) throws -> StoredAnswer
+
     /// Opens a case on behalf of `by`; the owner defaults to `by`, the leader to the owner's.
-    public func open(_ new: NewCase, by: String) async throws -> Case {
+    ///
+    /// Concurrent opens are committed together (group commit); each returns once durable.
+    public func open(_ new: NewCase, by: String, answer: Answer? = nil) async throws -> Case {
         let rulebook = rulebooks.current
         var new = new
         if new.owner.trimmingCharacters(in: .whitespaces).isEmpty { new.owner = by }
@@ -37,9 +44,11 @@ public struct Desk: Sendable {
         let request = new
         let now = clock.now()
         let courier = Courier(rulebook: rulebook)
-        let opened = try await store.openCase { id in
+        let opened = try await opens.submit { id in
             let env = rulebook.environment(forPartner: request.partner?.name, now: now, by: by)
-            return try courier.change(for: CaseMachine.open(request, id: id, in: env), at: now)
+            var change = try courier.change(for: CaseMachine.open(request, id: id, in: env), at: now)
+            change.answer = try answer?(change.case)
+            return change
         }
         doorbell.ring()
         logger.info(
@@ -52,7 +61,7 @@ public struct Desk: Sendable {
     }
 
     /// Applies a person's command to a case.
-    public func apply(_ command: CaseCommand, to id: CaseID, by: String) async throws -> Case {
+    public func apply(_ command: CaseCommand, to id: CaseID, by: String, answer: Answer? = nil) async throws -> Case {
         let rulebook = rulebooks.current
         let now = clock.now()
         let courier = Courier(rulebook: rulebook)
@@ -64,7 +73,9 @@ public struct Desk: Sendable {
         let request = command
         let changed = try await store.updateCase(id) { current in
             let env = rulebook.environment(forPartner: current.partner?.name, now: now, by: by)
-            return try courier.change(for: CaseMachine.apply(request, to: current, in: env), at: now)
+            var change = try courier.change(for: CaseMachine.apply(request, to: current, in: env), at: now)
+            change.answer = try answer?(change.case)
+            return change
         }
         doorbell.ring()
         logger.info(

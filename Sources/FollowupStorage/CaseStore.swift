@@ -11,12 +11,35 @@ public struct StoredChange: Sendable {
     public var entries: [TimelineEntry]
     public var outbox: [OutboxMessage]
     public var reports: [StoredReport]
+    /// The answer to remember under the request's `Idempotency-Key`, committed with the change.
+    public var answer: StoredAnswer?
 
-    public init(case: Case, entries: [TimelineEntry] = [], outbox: [OutboxMessage] = [], reports: [StoredReport] = []) {
+    public init(
+        case: Case, entries: [TimelineEntry] = [], outbox: [OutboxMessage] = [], reports: [StoredReport] = [],
+        answer: StoredAnswer? = nil
+    ) {
         self.case = `case`
         self.entries = entries
         self.outbox = outbox
         self.reports = reports
+        self.answer = answer
+    }
+}
+
+/// The first answer to a request that carried an `Idempotency-Key` (§6.3): a retry gets it
+/// back instead of acting twice.
+public struct StoredAnswer: Sendable, Hashable {
+    /// The key, scoped by the caller (peer, method and path) so that keys never collide.
+    public var key: String
+    /// The HTTP status of the first answer.
+    public var status: Int
+    /// Its body.
+    public var body: Data
+
+    public init(key: String, status: Int, body: Data) {
+        self.key = key
+        self.status = status
+        self.body = body
     }
 }
 
@@ -106,6 +129,9 @@ public protocol CaseStore: Sendable {
     func fireDueStages(
         now: Date, limit: Int, _ fire: @escaping @Sendable (Case, Stage) -> StoredChange?
     ) async throws -> FiringBatch
+
+    /// The answer stored under an idempotency key, or nil.
+    func storedAnswer(for key: String) async throws -> StoredAnswer?
 
     /// The earliest armed deadline of any case, or nil when nothing is armed.
     func nextDeadline() async throws -> Date?

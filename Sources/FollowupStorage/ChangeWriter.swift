@@ -66,6 +66,14 @@ struct ChangeWriter {
 
     private mutating func appendRest(_ change: StoredChange) throws {
         let caseID = change.case.id.number
+        if let answer = change.answer {
+            try db.execute(
+                sql: "INSERT INTO idempotency (key, status, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [answer.key, answer.status, answer.body, Date().timeIntervalSince1970])
+            guard db.changesCount == 1 else {
+                throw FollowupError(.duplicateRequest, "a request with this Idempotency-Key was already carried out")
+            }
+        }
         for entry in change.entries {
             try db.execute(
                 sql: "INSERT INTO events (case_id, seq, kind, at, by, doc) VALUES (?, ?, ?, ?, ?, ?)",

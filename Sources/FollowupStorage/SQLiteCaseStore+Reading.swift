@@ -10,6 +10,14 @@ extension SQLiteCaseStore {
         }
     }
 
+    public func storedAnswer(for key: String) async throws -> StoredAnswer? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT status, body FROM idempotency WHERE key = ?", arguments: [key]).map {
+                StoredAnswer(key: key, status: $0["status"], body: $0["body"])
+            }
+        }
+    }
+
     public func findCase(_ id: CaseID) async throws -> Case? {
         try await read { db in try Self.loadCase(id, db) }
     }

@@ -78,6 +78,18 @@ extension SQLiteCaseStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2: idempotency keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE idempotency (
+                        key TEXT PRIMARY KEY,
+                        status INTEGER NOT NULL,
+                        body BLOB NOT NULL,
+                        created_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX idempotency_created ON idempotency(created_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import FollowupConfig
 import FollowupCore
-import FollowupEngine
+import FollowupDaemon
 import Foundation
 import Logging
 
@@ -39,13 +39,31 @@ struct FollowupDaemonCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "followupd")
         do {
-            try await Daemon(configuration: configuration, logger: logger).run()
+            try await Daemon(
+                configuration: configuration, configurationPath: config, adoptedControlSocket: Self.passedControlSocket(),
+                environment: ProcessInfo.processInfo.environment, logger: logger
+            ).run()
         } catch let error as FollowupError where error.code == .invalidConfiguration {
             FileHandle.standardError.write(Data("followupd: \(config): \(error.message)\n".utf8))
             throw ExitCode(78)
         } catch let error as FollowupError {
             logger.critical("followupd cannot run", metadata: ["followup.error": "\(error.message)"])
             throw ExitCode(69)
+        } catch {
+            logger.critical("followupd cannot run", metadata: ["followup.error": "\(error)"])
+            throw ExitCode(69)
         }
+    }
+
+    /// The control socket systemd passed (`LISTEN_FDS`, named `control` or the only one), if any.
+    static func passedControlSocket() -> CInt? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let pid = environment["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
+            let count = environment["LISTEN_FDS"].flatMap(Int32.init), count > 0
+        else { return nil }
+        let names = environment["LISTEN_FDNAMES"]?.split(separator: ":", omittingEmptySubsequences: false).map(String.init) ?? []
+        let index = names.firstIndex(of: "control") ?? 0
+        guard index < count else { return nil }
+        return 3 + CInt(index)
     }
 }

@@ -1,0 +1,208 @@
+import FollowupCore
+import Foundation
+
+/// `POST /v1/cases` (§6.3).
+public struct OpenCaseBody: Codable, Sendable, Hashable {
+    public var kind: CaseKind?
+    public var client: ClientBody
+    public var partner: PartnerBody?
+    public var subject: String
+    public var verification: String
+    /// Defaults to the caller's login name.
+    public var owner: String?
+    public var sensitive: [SensitiveData]?
+    public var deadline: Date?
+    public var escalatedTo: String?
+    public var implementationAt: Date?
+    /// When the technician sent the first request (default: now). Exclusive with `send`.
+    public var sentAt: Date?
+    /// Ask the daemon to mail the first request itself.
+    public var send: Bool?
+    /// The first request's Message-ID, when known.
+    public var messageID: String?
+
+    public struct ClientBody: Codable, Sendable, Hashable {
+        public var name: String
+        public var email: String?
+        public var ticket: String?
+
+        public init(name: String, email: String? = nil, ticket: String? = nil) {
+            self.name = name
+            self.email = email
+            self.ticket = ticket
+        }
+    }
+
+    public struct PartnerBody: Codable, Sendable, Hashable {
+        public var name: String
+        public var emails: [String]?
+
+        public init(name: String, emails: [String]? = nil) {
+            self.name = name
+            self.emails = emails
+        }
+    }
+
+    public init(
+        kind: CaseKind? = nil, client: ClientBody, partner: PartnerBody?, subject: String, verification: String,
+        owner: String? = nil, sensitive: [SensitiveData]? = nil, deadline: Date? = nil, escalatedTo: String? = nil,
+        implementationAt: Date? = nil, sentAt: Date? = nil, send: Bool? = nil, messageID: String? = nil
+    ) {
+        self.kind = kind
+        self.client = client
+        self.partner = partner
+        self.subject = subject
+        self.verification = verification
+        self.owner = owner
+        self.sensitive = sensitive
+        self.deadline = deadline
+        self.escalatedTo = escalatedTo
+        self.implementationAt = implementationAt
+        self.sentAt = sentAt
+        self.send = send
+        self.messageID = messageID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, client, partner, subject, verification, owner, sensitive, deadline, send
+        case escalatedTo = "escalated_to"
+        case implementationAt = "implementation_at"
+        case sentAt = "sent_at"
+        case messageID = "message_id"
+    }
+}
+
+/// `POST /v1/cases/{id}/contacts`: a contact sent to the partner.
+public struct ContactBody: Codable, Sendable, Hashable {
+    public var at: Date?
+    public var channel: ContactChannel?
+    public var to: [String]?
+    public var messageID: String?
+    public var note: String?
+
+    public init(at: Date? = nil, channel: ContactChannel? = nil, to: [String]? = nil, messageID: String? = nil, note: String? = nil) {
+        self.at = at
+        self.channel = channel
+        self.to = to
+        self.messageID = messageID
+        self.note = note
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case at, channel, to, note
+        case messageID = "message_id"
+    }
+}
+
+/// `POST /v1/cases/{id}/returns`: the partner returned.
+public struct ReturnBody: Codable, Sendable, Hashable {
+    public var kind: ReturnKind?
+    public var at: Date?
+    public var note: String?
+
+    public init(kind: ReturnKind? = nil, at: Date? = nil, note: String? = nil) {
+        self.kind = kind
+        self.at = at
+        self.note = note
+    }
+}
+
+/// `POST /v1/cases/{id}/refusal`: the partner refused to deal with us.
+public struct RefusalBody: Codable, Sendable, Hashable {
+    public var at: Date?
+    public var note: String
+
+    public init(at: Date? = nil, note: String) {
+        self.at = at
+        self.note = note
+    }
+}
+
+/// `POST /v1/cases/{id}/notes`.
+public struct NoteBody: Codable, Sendable, Hashable {
+    public var note: String
+    public init(note: String) { self.note = note }
+}
+
+/// `POST /v1/cases/{id}/close`.
+public struct CloseBody: Codable, Sendable, Hashable {
+    public var resolution: String
+    public init(resolution: String) { self.resolution = resolution }
+}
+
+/// `POST /v1/cases/{id}/reopen`.
+public struct ReopenBody: Codable, Sendable, Hashable {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+}
+
+/// `POST /v1/cases/{id}/flags`: set (default) or clear a flag.
+public struct FlagBody: Codable, Sendable, Hashable {
+    public var flag: CaseFlag
+    /// false clears the flag.
+    public var set: Bool?
+
+    public init(flag: CaseFlag, set: Bool? = nil) {
+        self.flag = flag
+        self.set = set
+    }
+}
+
+/// `PATCH /v1/cases/{id}`: fields absent stay as they are; `null` clears a clearable one.
+public struct PatchBody: Sendable, Hashable {
+    public var owner: String?
+    public var deadline: Date??
+    public var escalatedTo: String??
+    public var implementationAt: Date??
+    public var partnerEmails: [String]?
+
+    public init(
+        owner: String? = nil, deadline: Date?? = nil, escalatedTo: String?? = nil, implementationAt: Date?? = nil,
+        partnerEmails: [String]? = nil
+    ) {
+        self.owner = owner
+        self.deadline = deadline
+        self.escalatedTo = escalatedTo
+        self.implementationAt = implementationAt
+        self.partnerEmails = partnerEmails
+    }
+}
+
+extension PatchBody: Codable {
+    enum CodingKeys: String, CodingKey {
+        case owner, deadline
+        case escalatedTo = "escalated_to"
+        case implementationAt = "implementation_at"
+        case partnerEmails = "partner_emails"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        owner = try container.decodeIfPresent(String.self, forKey: .owner)
+        func clearable<T: Decodable>(_ key: CodingKeys) throws -> T?? {
+            guard container.contains(key) else { return nil }
+            if try container.decodeNil(forKey: key) { return .some(nil) }
+            return .some(try container.decode(T.self, forKey: key))
+        }
+        deadline = try clearable(.deadline)
+        escalatedTo = try clearable(.escalatedTo)
+        implementationAt = try clearable(.implementationAt)
+        partnerEmails = try container.decodeIfPresent([String].self, forKey: .partnerEmails)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(owner, forKey: .owner)
+        func clearable<T: Encodable>(_ value: T??, _ key: CodingKeys) throws {
+            switch value {
+            case .none: break
+            case .some(.none): try container.encodeNil(forKey: key)
+            case .some(.some(let inner)): try container.encode(inner, forKey: key)
+            }
+        }
+        try clearable(deadline, .deadline)
+        try clearable(escalatedTo, .escalatedTo)
+        try clearable(implementationAt, .implementationAt)
+        try container.encodeIfPresent(partnerEmails, forKey: .partnerEmails)
+    }
+}

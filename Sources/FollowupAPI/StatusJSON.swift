@@ -1,0 +1,146 @@
+import FollowupCore
+import Foundation
+
+/// `GET /v1/status`: the daemon's health, from counters kept current (never counting rows).
+public struct StatusJSON: Codable, Sendable, Hashable {
+    public var version: String
+    public var node: String
+    public var pid: Int32
+    public var startedAt: Date
+    public var uptimeSeconds: Int
+    public var storage: StorageJSON
+    /// Cases per state (every state present).
+    public var cases: [String: Int]
+    public var openCases: Int
+    public var nextDeadline: Date?
+    /// Outbox rows per delivery state.
+    public var outbox: [String: Int]
+    /// Stages carried out per kind since the database was created.
+    public var stages: [String: Int]
+    /// The time zone in which `followupctl` shows times.
+    public var timezone: String
+
+    public struct StorageJSON: Codable, Sendable, Hashable {
+        public var engine: String
+        public var location: String
+
+        public init(engine: String, location: String) {
+            self.engine = engine
+            self.location = location
+        }
+    }
+
+    public init(
+        version: String, node: String, pid: Int32, startedAt: Date, uptimeSeconds: Int, storage: StorageJSON,
+        cases: [String: Int], openCases: Int, nextDeadline: Date?, outbox: [String: Int], stages: [String: Int],
+        timezone: String
+    ) {
+        self.version = version
+        self.node = node
+        self.pid = pid
+        self.startedAt = startedAt
+        self.uptimeSeconds = uptimeSeconds
+        self.storage = storage
+        self.cases = cases
+        self.openCases = openCases
+        self.nextDeadline = nextDeadline
+        self.outbox = outbox
+        self.stages = stages
+        self.timezone = timezone
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version, node, pid, storage, cases, outbox, stages, timezone
+        case startedAt = "started_at"
+        case uptimeSeconds = "uptime_seconds"
+        case openCases = "open_cases"
+        case nextDeadline = "next_deadline"
+    }
+}
+
+/// `GET /v1/due`: what the daemon will do next, in order.
+public struct DueJSON: Codable, Sendable, Hashable {
+    public var due: [Item]
+
+    public struct Item: Codable, Sendable, Hashable {
+        public var `case`: String
+        public var action: String
+        public var ordinal: Int
+        public var dueAt: Date
+        public var state: CaseState
+        public var client: String
+        public var partner: String?
+        public var owner: String
+
+        public init(_ subject: Case, _ stage: Stage) {
+            self.case = subject.id.description
+            action = stage.kind.actionName
+            ordinal = Int(stage.ordinal)
+            dueAt = stage.dueAt
+            state = subject.state
+            client = subject.client.name
+            partner = subject.partner?.name
+            owner = subject.owner
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case `case`, action, ordinal, state, client, partner, owner
+            case dueAt = "due_at"
+        }
+    }
+
+    public init(due: [Item]) { self.due = due }
+}
+
+/// One outbox row as `GET /v1/notifications` lists it.
+public struct NotificationJSON: Codable, Sendable, Hashable {
+    public var id: String
+    public var `case`: String?
+    public var event: String
+    public var channel: String
+    public var recipient: String
+    public var state: String
+    public var needsAck: Bool
+    public var createdAt: Date
+    public var nextAttemptAt: Date
+    public var attempts: Int
+
+    public init(
+        id: String, case: String?, event: String, channel: String, recipient: String, state: String, needsAck: Bool,
+        createdAt: Date, nextAttemptAt: Date, attempts: Int
+    ) {
+        self.id = id
+        self.case = `case`
+        self.event = event
+        self.channel = channel
+        self.recipient = recipient
+        self.state = state
+        self.needsAck = needsAck
+        self.createdAt = createdAt
+        self.nextAttemptAt = nextAttemptAt
+        self.attempts = attempts
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, `case`, event, channel, recipient, state, attempts
+        case needsAck = "needs_ack"
+        case createdAt = "created_at"
+        case nextAttemptAt = "next_attempt_at"
+    }
+}
+
+/// `GET /v1/notifications`.
+public struct NotificationList: Codable, Sendable, Hashable {
+    public var notifications: [NotificationJSON]
+    public init(notifications: [NotificationJSON]) { self.notifications = notifications }
+}
+
+/// `POST /v1/reload`: the outcome.
+public struct ReloadJSON: Codable, Sendable, Hashable {
+    public var reloaded: Bool
+    public var message: String
+    public init(reloaded: Bool, message: String) {
+        self.reloaded = reloaded
+        self.message = message
+    }
+}

@@ -1,0 +1,163 @@
+import FollowupAPI
+import FollowupConfig
+import FollowupCore
+import FollowupEngine
+import FollowupStorage
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+extension ControlAPI {
+    func listCases(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let query = request.query
+        var filter = CaseFilter()
+        if let text = query["state"] {
+            guard let state = CaseState(rawValue: text) else {
+                throw FollowupError.invalid("state", "must be one of \(CaseState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.state = state
+        }
+        if let text = query["kind"] {
+            guard let kind = CaseKind(rawValue: text) else {
+                throw FollowupError.invalid("kind", "must be one of \(CaseKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.kind = kind
+        }
+        filter.partner = query["partner"]
+        filter.owner = query["owner"]
+        filter.client = query["client"]
+        filter.ticket = query["ticket"]
+        if let overdue = query["overdue"], overdue != "false" { filter.dueBefore = clock.now() }
+        if let after = query["after"] {
+            guard let id = CaseID(parsing: after) else { throw FollowupError.invalid("after", "must be a case id (FU-<n>)") }
+            filter.afterID = id
+        }
+        if let text = query["limit"] {
+            guard let limit = Int(text), (1...1000).contains(limit) else {
+                throw FollowupError.invalid("limit", "must be a whole number from 1 to 1000")
+            }
+            filter.limit = limit
+        } else {
+            filter.limit = 100
+        }
+        let cases = try await store.cases(matching: filter)
+        let next = cases.count == filter.limit ? cases.last?.id.description : nil
+        return try Self.json(.ok, CaseList(cases: cases.map { CaseJSON($0) }, next: next))
+    }
+
+    func openCase(_ request: HTTPRequest, peer: Peer) async throws -> HTTPResponse {
+        let body = try Self.decode(OpenCaseBody.self, from: request)
+        if body.send == true {
+            throw FollowupError.invalid(
+                "send", "this daemon does not mail first requests yet: send it yourself and give sent_at (and message_id)")
+        }
+        if let kind = body.kind, kind != .thirdParty {
+            throw FollowupError.invalid("kind", "only third_party cases are opened here")
+        }
+        let new = NewCase(
+            client: Client(name: body.client.name, email: body.client.email, ticket: body.client.ticket),
+            partner: body.partner.map { PartnerContact(name: $0.name, emails: $0.emails ?? []) },
+            subject: body.subject, verification: body.verification, owner: body.owner ?? "",
+            sensitive: body.sensitive ?? [], deadline: body.deadline, escalatedTo: body.escalatedTo,
+            implementationAt: body.implementationAt, sentAt: body.sentAt, messageID: body.messageID)
+        return try await idempotent(request, peer: peer, status: .created) { answer in
+            try await desk.open(new, by: peer.name, answer: answer)
+        }
+    }
+
+    func caseRoute(_ route: String, _ request: HTTPRequest, id: CaseID, peer: Peer) async throws -> HTTPResponse {
+        let command: CaseCommand
+        switch (request.method, route) {
+        case (.GET, "/v1/cases/{id}"):
+            guard let found = try await store.findCase(id) else { throw FollowupError(.notFound, "\(id) does not exist") }
+            return try Self.json(.ok, CaseJSON(found, events: try await store.timeline(of: id)))
+        case (.GET, "/v1/cases/{id}/report"):
+            return try await report(request, id: id)
+        case (.PATCH, _):
+            let body = try Self.decode(PatchBody.self, from: request)
+            command = .update(
+                CaseUpdate(
+                    owner: body.owner, deadline: body.deadline, escalatedTo: body.escalatedTo,
+                    implementationAt: body.implementationAt, partnerEmails: body.partnerEmails))
+        case (_, "/v1/cases/{id}/contacts"):
+            let body = try Self.decode(ContactBody.self, from: request, emptyAllowed: true)
+            command = .contactSent(
+                ContactRecord(
+                    at: body.at, channel: body.channel ?? .email, to: body.to ?? [], messageID: body.messageID,
+                    note: body.note))
+        case (_, "/v1/cases/{id}/returns"):
+            let body = try Self.decode(ReturnBody.self, from: request, emptyAllowed: true)
+            command = .partnerReplied(kind: body.kind ?? .info, at: body.at, note: body.note)
+        case (_, "/v1/cases/{id}/refusal"):
+            let body = try Self.decode(RefusalBody.self, from: request)
+            command = .partnerRefused(at: body.at, note: body.note)
+        case (_, "/v1/cases/{id}/notes"):
+            command = .addNote(try Self.decode(NoteBody.self, from: request).note)
+        case (_, "/v1/cases/{id}/close"):
+            command = .close(resolution: try Self.decode(CloseBody.self, from: request).resolution)
+        case (_, "/v1/cases/{id}/reopen"):
+            command = .reopen(reason: try Self.decode(ReopenBody.self, from: request).reason)
+        case (_, "/v1/cases/{id}/flags"):
+            let body = try Self.decode(FlagBody.self, from: request)
+            command = .setFlag(body.flag, on: body.set ?? true)
+        default:
+            throw FollowupError(.notFound, "there is no route \(request.method.rawValue) \(request.path)")
+        }
+        return try await idempotent(request, peer: peer, status: .ok) { answer in
+            try await desk.apply(command, to: id, by: peer.name, answer: answer)
+        }
+    }
+
+    func report(_ request: HTTPRequest, id: CaseID) async throws -> HTTPResponse {
+        let format = request.query["format"] ?? "json"
+        guard format == "json" else {
+            throw FollowupError.invalid(
+                "format", "\(format) renderings come with the report templates; this daemon serves format=json")
+        }
+        guard try await store.findCase(id) != nil else { throw FollowupError(.notFound, "\(id) does not exist") }
+        guard let report = try await store.latestReport(of: id) else {
+            throw FollowupError(.notFound, "\(id) has no report yet: one is issued at the report deadline or on a refusal")
+        }
+        return HTTPResponse(status: .ok, body: ByteBuffer(bytes: report.document))
+    }
+
+    /// Carries out a state-changing request once per `Idempotency-Key` (§6.3): a retry with the
+    /// same key gets the first answer back, committed together with the change it answered.
+    func idempotent(
+        _ request: HTTPRequest, peer: Peer, status: HTTPResponseStatus,
+        _ act: (Desk.Answer?) async throws -> Case
+    ) async throws -> HTTPResponse {
+        guard let key = request.headers.first(name: "idempotency-key") else {
+            return try Self.caseResponse(try await act(nil), status: status)
+        }
+        guard !key.isEmpty, key.count <= 200 else {
+            throw FollowupError.invalid("Idempotency-Key", "must be 1 to 200 characters")
+        }
+        let scoped = "\(peer.uid) \(request.method.rawValue) \(request.path) \(key)"
+        if let stored = try await store.storedAnswer(for: scoped) { return Self.replay(stored) }
+        do {
+            let answered = try await act { changed in
+                StoredAnswer(key: scoped, status: Int(status.code), body: try Self.encode(CaseJSON(changed)))
+            }
+            return try Self.caseResponse(answered, status: status)
+        } catch let error as FollowupError where error.code == .duplicateRequest {
+            guard let stored = try await store.storedAnswer(for: scoped) else { throw error }
+            return Self.replay(stored)
+        }
+    }
+
+    static func caseResponse(_ subject: Case, status: HTTPResponseStatus) throws -> HTTPResponse {
+        var response = try json(status, CaseJSON(subject))
+        if status == .created { response.headers.add(name: "location", value: "/v1/cases/\(subject.id)") }
+        return response
+    }
+
+    static func replay(_ stored: StoredAnswer) -> HTTPResponse {
+        var response = HTTPResponse(status: HTTPResponseStatus(statusCode: stored.status), body: ByteBuffer(bytes: stored.body))
+        response.headers.add(name: "idempotent-replayed", value: "true")
+        if stored.status == 201, let subject = try? APICoding.decoder().decode(CaseJSON.self, from: stored.body) {
+            response.headers.add(name: "location", value: "/v1/cases/\(subject.id)")
+        }
+        return response
+    }
+}

@@ -1,0 +1,87 @@
+import FollowupAPI
+import FollowupConfig
+import FollowupCore
+import FollowupEngine
+import FollowupStorage
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Facts about the running daemon that status shows.
+public struct StatusSource: Sendable {
+    public var startedAt: Date
+    public var node: String
+    public var engine: String
+    public var location: String
+
+    public init(startedAt: Date, node: String, engine: String, location: String) {
+        self.startedAt = startedAt
+        self.node = node
+        self.engine = engine
+        self.location = location
+    }
+}
+
+/// The access policy in force, replaced on reload.
+public final class AccessHolder: Sendable {
+    private let value: Mutex<AccessPolicy>
+    public init(_ policy: AccessPolicy) { value = Mutex(policy) }
+    public var current: AccessPolicy { value.withLock { $0 } }
+    public func replace(with policy: AccessPolicy) { value.withLock { $0 = policy } }
+}
+
+extension ControlAPI {
+    /// Status from the counters kept current in storage (no counting of rows).
+    func statusJSON() async throws -> StatusJSON {
+        let counts = try await store.counts()
+        let now = clock.now()
+        return StatusJSON(
+            version: FollowupVersion.current, node: status.node, pid: getpid(), startedAt: status.startedAt,
+            uptimeSeconds: Int(now.timeIntervalSince(status.startedAt)),
+            storage: .init(engine: status.engine, location: status.location),
+            cases: Dictionary(uniqueKeysWithValues: counts.cases.map { ($0.key.rawValue, $0.value) }),
+            openCases: counts.cases.filter { $0.key.isOpen }.values.reduce(0, +),
+            nextDeadline: try await store.nextDeadline(),
+            outbox: Dictionary(uniqueKeysWithValues: counts.outbox.map { ($0.key.rawValue, $0.value) }),
+            stages: Dictionary(uniqueKeysWithValues: counts.stages.map { ($0.key.rawValue, $0.value) }),
+            timezone: rulebooks.current.configuration.calendar.timeZone.identifier)
+    }
+
+    func due(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var within = WorkDuration.time(seconds: 24 * 3600)
+        if let text = request.query["within"] {
+            do { within = try WorkDuration(parsing: text) } catch { throw FollowupError.invalid("within", error.description) }
+        }
+        let limit = clock.now().addingTimeInterval(TimeInterval(within.nominalSeconds))
+        let upcoming = try await store.upcomingStages(before: limit, max: 500)
+        return try Self.json(.ok, DueJSON(due: upcoming.map { DueJSON.Item($0.case, $0.stage) }))
+    }
+
+    func notifications(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var state: OutboxMessage.State?
+        if let text = request.query["state"] {
+            guard let parsed = OutboxMessage.State(rawValue: text) else {
+                throw FollowupError.invalid(
+                    "state", "must be one of \(OutboxMessage.State.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            state = parsed
+        }
+        let rows = try await store.outbox(state: state, limit: 500)
+        let list = NotificationList(
+            notifications: rows.map {
+                NotificationJSON(
+                    id: $0.id, case: $0.caseID?.description, event: $0.event.rawValue, channel: $0.channel.rawValue,
+                    recipient: $0.recipient, state: $0.state.rawValue, needsAck: $0.needsAck, createdAt: $0.createdAt,
+                    nextAttemptAt: $0.nextAttemptAt, attempts: $0.attempts)
+            })
+        return try Self.json(.ok, list)
+    }
+
+    func metricsResponse() async throws -> HTTPResponse {
+        let counts = try await store.counts()
+        return HTTPResponse(
+            status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
+            body: ByteBuffer(string: metrics.render(counts: counts)))
+    }
+}

@@ -1,0 +1,140 @@
+import FollowupAPI
+import FollowupConfig
+import FollowupCore
+import FollowupEngine
+import FollowupStorage
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The routes of §6.3: authorisation from the peer's credentials, JSON in and out, errors as
+/// `{"error":{…}}` with the status their code maps to (the one place that mapping lives).
+public struct ControlAPI: HTTPResponder {
+    /// Every route served, as `METHOD /path/{param}` (the OpenAPI document is checked against it).
+    public static let routes: [String] = [
+        "GET /v1/status",
+        "GET /v1/cases", "POST /v1/cases",
+        "GET /v1/cases/{id}", "PATCH /v1/cases/{id}",
+        "POST /v1/cases/{id}/contacts", "POST /v1/cases/{id}/returns", "POST /v1/cases/{id}/refusal",
+        "POST /v1/cases/{id}/notes", "POST /v1/cases/{id}/close", "POST /v1/cases/{id}/reopen",
+        "POST /v1/cases/{id}/flags",
+        "GET /v1/cases/{id}/report",
+        "GET /v1/due",
+        "GET /v1/notifications",
+        "POST /v1/reload",
+        "GET /metrics",
+    ]
+
+    let desk: Desk
+    let store: any CaseStore
+    let rulebooks: RulebookHolder
+    let access: AccessHolder
+    let clock: any WallClock
+    let status: StatusSource
+    let reload: @Sendable () async -> ReloadJSON
+    let metrics: MetricsExporter
+    let logger: Logger
+
+    public init(
+        desk: Desk, store: any CaseStore, rulebooks: RulebookHolder, access: AccessHolder, clock: any WallClock,
+        status: StatusSource, metrics: MetricsExporter, logger: Logger, reload: @escaping @Sendable () async -> ReloadJSON
+    ) {
+        self.desk = desk
+        self.store = store
+        self.rulebooks = rulebooks
+        self.access = access
+        self.clock = clock
+        self.status = status
+        self.metrics = metrics
+        self.logger = logger
+        self.reload = reload
+    }
+
+    public func respond(to request: HTTPRequest, from peer: Peer?) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map {
+            $0.removingPercentEncoding ?? String($0)
+        }
+        let route = Self.template(of: segments)
+        let response: HTTPResponse
+        do {
+            response = try await dispatch(request, segments: segments, route: route, peer: peer)
+        } catch {
+            response = Self.errorResponse(error)
+        }
+        metrics.record(route: "\(request.method.rawValue) \(route ?? "unknown")", status: response.status.code, since: started)
+        return response
+    }
+
+    private func dispatch(_ request: HTTPRequest, segments: [String], route: String?, peer: Peer?) async throws -> HTTPResponse {
+        let method = request.method
+        guard let route else {
+            throw FollowupError(.notFound, "there is no route \(method.rawValue) \(request.path) (see docs/openapi.yaml)")
+        }
+        guard Self.routes.contains("\(method.rawValue) \(route)") else {
+            throw FollowupError(
+                Self.methodNotAllowed, "\(request.path) does not take \(method.rawValue)", field: nil)
+        }
+        // The TCP metrics listener (no peer) serves only /metrics.
+        guard let peer else {
+            guard route == "/metrics" else { throw FollowupError(.forbidden, "only /metrics is served here") }
+            return try await metricsResponse()
+        }
+        let role = access.current.role(of: peer)
+        guard role >= .reader else {
+            throw FollowupError(
+                .forbidden, "\(peer.name) may not use followupd: ask for the control.readers or control.admins group")
+        }
+        if method != .GET {
+            guard role == .admin else {
+                throw FollowupError(
+                    .forbidden, "\(peer.name) may only read: changes need a group listed in control.admins")
+            }
+            logger.info(
+                "control request",
+                metadata: [
+                    "followup.peer_uid": "\(peer.uid)", "followup.peer_pid": "\(peer.pid)",
+                    "followup.by": "\(peer.name)", "followup.request": "\(method.rawValue) \(request.path)",
+                ])
+        }
+        switch route {
+        case "/v1/status": return try Self.json(.ok, await statusJSON())
+        case "/metrics": return try await metricsResponse()
+        case "/v1/due": return try await due(request)
+        case "/v1/notifications": return try await notifications(request)
+        case "/v1/reload":
+            let outcome = await reload()
+            guard outcome.reloaded else { throw FollowupError(Self.reloadRefused, outcome.message) }
+            return try Self.json(.ok, outcome)
+        case "/v1/cases":
+            return method == .GET ? try await listCases(request) : try await openCase(request, peer: peer)
+        default:
+            let id = try Self.caseID(segments[2])
+            return try await caseRoute(route, request, id: id, peer: peer)
+        }
+    }
+
+    /// The route template of a path (`/v1/cases/{id}/notes`), or nil when none matches.
+    static func template(of segments: [String]) -> String? {
+        if segments.count >= 3, segments[0] == "v1", segments[1] == "cases" {
+            var parts = ["", "v1", "cases", "{id}"]
+            parts += segments.dropFirst(3)
+            let template = parts.joined(separator: "/")
+            return routes.contains { $0.hasSuffix(" " + template) } ? template : nil
+        }
+        let path = "/" + segments.joined(separator: "/")
+        return routes.contains { $0.hasSuffix(" " + path) } ? path : nil
+    }
+
+    static func caseID(_ text: String) throws -> CaseID {
+        guard let id = CaseID(parsing: text) else {
+            throw FollowupError(.notFound, "\(text) is not a case id (FU-<n>)")
+        }
+        return id
+    }
+
+    static let methodNotAllowed = FollowupError.Code(rawValue: "method_not_allowed")
+    static let reloadRefused = FollowupError.Code(rawValue: "reload_refused")
+}

@@ -1,0 +1,221 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The control socket (§6.3): HTTP/1.1 with JSON over a Unix socket, one stack whether the
+/// socket is bound here or passed by systemd (socket activation).
+///
+/// Each connection's peer credentials are read once; requests are answered by
+/// ``ControlAPI``. Limits: bodies over 1 MiB get 413, a connection idle for
+/// `idleTimeout` is closed, malformed HTTP gets 400 and a close. On graceful shutdown the
+/// listener closes, requests in flight finish, and a socket file this server created is removed.
+public final class ControlServer: Service {
+    /// Where the server listens.
+    public enum Listener: Sendable {
+        /// Bind a socket file with this mode and (optionally) group, replacing a stale file.
+        case path(String, mode: UInt16, group: String?)
+        /// Use a listening socket passed by systemd (`LISTEN_FDS`).
+        case adopted(CInt)
+        /// Listen on loopback TCP (the metrics listener).
+        case tcp(host: String, port: Int)
+    }
+
+    /// The largest request body accepted (§6.3: 413 above 1 MiB).
+    public static let maxBody = 1 << 20
+
+    let listener: Listener
+    let api: any HTTPResponder
+    let logger: Logger
+    let idleTimeout: TimeAmount
+    let onListening: @Sendable () -> Void
+
+    public init(
+        listener: Listener, api: any HTTPResponder, logger: Logger, idleTimeout: TimeAmount = .seconds(30),
+        onListening: @escaping @Sendable () -> Void = {}
+    ) {
+        self.listener = listener
+        self.api = api
+        self.logger = logger
+        self.idleTimeout = idleTimeout
+        self.onListening = onListening
+    }
+
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    public func run() async throws {
+        let server = try await bind()
+        onListening()
+        logger.info("control socket listening", metadata: ["followup.listener": "\(listener)"])
+        try await withGracefulShutdownHandler {
+            try await server.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+        }
+        if case .path(let path, _, _) = listener { unlink(path) }
+        logger.info("control socket closed")
+    }
+
+    private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
+        let idleTimeout = self.idleTimeout
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 512)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let sync = channel.pipeline.syncOperations
+                try sync.configureHTTPServerPipeline(withErrorHandling: true)
+                try sync.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                try sync.addHandler(IdleCloser())
+                return try Connection(wrappingChannelSynchronously: channel)
+            }
+        }
+        switch listener {
+        case .path(let path, let mode, let group):
+            try Self.refuseIfAlive(path)
+            let gid = try group.map(Self.groupID)
+            let previous = umask(0o177)
+            defer { umask(previous) }
+            let server = try await bootstrap.bind(
+                unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+            guard chmod(path, mode_t(mode)) == 0, gid.map({ chown(path, uid_t.max, $0) == 0 }) ?? true else {
+                let reason = String(cString: strerror(errno))
+                try? await server.channel.close()
+                throw ControlServerError("control.socket: cannot set the mode or group of \(path): \(reason)")
+            }
+            return server
+        case .adopted(let descriptor):
+            return try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
+        case .tcp(let host, let port):
+            return try await bootstrap.serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port, childChannelInitializer: initializer)
+        }
+    }
+
+    /// Serves one connection: requests in order, keep-alive, until the peer or shutdown closes it.
+    private func serve(_ connection: Connection) async {
+        let peer: Peer?
+        if case .tcp = listener {
+            peer = nil
+        } else {
+            peer = try? await Peer.read(from: connection.channel)
+        }
+        do {
+            try await withGracefulShutdownHandler {
+                try await connection.executeThenClose { inbound, outbound in
+                    var head: HTTPRequestHead?
+                    var body = ByteBuffer()
+                    var tooLarge = false
+                    for try await part in inbound {
+                        switch part {
+                        case .head(let requestHead):
+                            head = requestHead
+                            body.clear()
+                            let declared = requestHead.headers.first(name: "content-length").flatMap(Int.init) ?? 0
+                            tooLarge = declared > Self.maxBody
+                            if tooLarge {
+                                try await Self.write(.tooLarge, keepAlive: false, to: outbound)
+                                return
+                            }
+                        case .body(var chunk):
+                            if body.readableBytes + chunk.readableBytes > Self.maxBody {
+                                tooLarge = true
+                            } else if !tooLarge {
+                                body.writeBuffer(&chunk)
+                            }
+                        case .end:
+                            guard let requestHead = head else { return }
+                            let keepAlive = requestHead.isKeepAlive && !tooLarge
+                            let response =
+                                tooLarge
+                                ? .tooLarge
+                                : await api.respond(to: HTTPRequest(head: requestHead, body: body), from: peer)
+                            try await Self.write(response, keepAlive: keepAlive, to: outbound)
+                            if !keepAlive { return }
+                            head = nil
+                        }
+                    }
+                }
+            } onGracefulShutdown: {
+                connection.channel.close(mode: .input, promise: nil)
+            }
+        } catch {
+            logger.debug("control connection ended", metadata: ["followup.error": "\(error)"])
+        }
+    }
+
+    private static func write(
+        _ response: HTTPResponse, keepAlive: Bool, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    ) async throws {
+        var headers = response.headers
+        headers.replaceOrAdd(name: "content-type", value: response.contentType)
+        headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        headers.replaceOrAdd(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
+        if response.body.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(response.body))) }
+        try await outbound.write(.end(nil))
+    }
+
+    /// Refuses to take over a socket another process still answers on.
+    static func refuseIfAlive(_ path: String) throws {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw ControlServerError("control.socket: the path \(path) is too long for a Unix socket")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard probe >= 0 else { return }
+        defer { close(probe) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        if connected == 0 {
+            throw ControlServerError("control.socket: another process is already listening on \(path); is followupd running?")
+        }
+    }
+
+    static func groupID(_ name: String) throws -> gid_t {
+        guard let gid = AccessPolicy.gid(named: name) else {
+            throw ControlServerError("control.group: there is no group named \(name) on this machine")
+        }
+        return gid
+    }
+}
+
+/// Closes a connection that stayed idle past the timeout.
+final class IdleCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}
+
+/// The control server cannot start; the message names the key and the problem.
+public struct ControlServerError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Who is on the other end of a control connection, from the kernel (SO_PEERCRED and
+/// SO_PEERGROUPS), read once per connection.
+public struct Peer: Sendable, Hashable, CustomStringConvertible {
+    public var uid: uid_t
+    public var gid: gid_t
+    public var pid: pid_t
+    /// The primary and supplementary groups of the peer process.
+    public var groups: Set<gid_t>
+    /// The login name of `uid` (the `by` of what the peer records), or `uid:N` when unknown.
+    public var name: String
+
+    public init(uid: uid_t, gid: gid_t, pid: pid_t, groups: Set<gid_t>, name: String) {
+        self.uid = uid
+        self.gid = gid
+        self.pid = pid
+        self.groups = groups
+        self.name = name
+    }
+
+    public var description: String { "\(name) (uid \(uid), pid \(pid))" }
+
+    /// Reads the peer of a connected Unix socket channel.
+    static func read(from channel: any Channel) async throws -> Peer {
+        guard let provider = channel as? any SocketOptionProvider else {
+            throw FollowupControlError.noPeerCredentials
+        }
+        let credentials: Credentials = try await provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)
+        ).get()
+        var groups: Set<gid_t> = [credentials.gid]
+        if let list: GroupList = try? await provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERGROUPS)
+        ).get() {
+            // The kernel fills the first entries; the buffer was zeroed before the call.
+            for index in list.gids.indices where list.gids[index] != 0 { groups.insert(list.gids[index]) }
+        } else {
+            groups.formUnion(Self.groupsFromUserDatabase(uid: credentials.uid, gid: credentials.gid))
+        }
+        return Peer(
+            uid: credentials.uid, gid: credentials.gid, pid: credentials.pid, groups: groups,
+            name: Self.loginName(of: credentials.uid))
+    }
+
+    /// `struct ucred` of SO_PEERCRED (not imported without _GNU_SOURCE): the same layout.
+    struct Credentials: Sendable {
+        var pid: pid_t = 0
+        var uid: uid_t = 0
+        var gid: gid_t = 0
+    }
+
+    /// The supplementary groups of up to 64 entries, as SO_PEERGROUPS returns them.
+    struct GroupList: Sendable {
+        var gids = InlineArray<64, gid_t>(repeating: 0)
+    }
+
+    static func loginName(of uid: uid_t) -> String {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil,
+            let name = entry.pw_name
+        else { return "uid:\(uid)" }
+        return String(cString: name)
+    }
+
+    static func groupsFromUserDatabase(uid: uid_t, gid: gid_t) -> [gid_t] {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name
+        else { return [] }
+        var count: Int32 = 256
+        var gids = [gid_t](repeating: 0, count: Int(count))
+        guard getgrouplist(name, gid, &gids, &count) >= 0 else { return [] }
+        return Array(gids.prefix(Int(count)))
+    }
+}
+
+/// What a peer may do (§6.3): root and `admins` change things, `readers` only read.
+public enum Role: Sendable, Hashable, Comparable {
+    case none, reader, admin
+}
+
+/// Group names from the configuration, resolved to ids when the configuration is (re)loaded.
+public struct AccessPolicy: Sendable, Hashable {
+    public var readerGroups: Set<gid_t>
+    public var adminGroups: Set<gid_t>
+    public var everyoneReads: Bool
+    public var everyoneAdmin: Bool
+
+    public init(readers: [String], admins: [String]) {
+        everyoneReads = readers.contains("*")
+        everyoneAdmin = admins.contains("*")
+        readerGroups = Set(readers.compactMap(Self.gid(named:)))
+        adminGroups = Set(admins.compactMap(Self.gid(named:)))
+    }
+
+    /// The role of a peer: root always admin.
+    public func role(of peer: Peer) -> Role {
+        if peer.uid == 0 || everyoneAdmin || !peer.groups.isDisjoint(with: adminGroups) { return .admin }
+        if everyoneReads || !peer.groups.isDisjoint(with: readerGroups) { return .reader }
+        return .none
+    }
+
+    static func gid(named name: String) -> gid_t? {
+        guard name != "*" else { return nil }
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getgrnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
+        return entry.gr_gid
+    }
+}
+
+/// Failures of the control server itself.
+enum FollowupControlError: Error {
+    case noPeerCredentials
+}

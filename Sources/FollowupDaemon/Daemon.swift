@@ -1,0 +1,150 @@
+import FollowupAPI
+import FollowupConfig
+import FollowupControl
+import FollowupCore
+import FollowupEngine
+import FollowupStorage
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The running daemon: storage opened, then every long-running piece (scheduler, control
+/// socket, metrics listener, reload on SIGHUP) a `Service` of one group that stops
+/// gracefully on SIGTERM or SIGINT.
+public struct Daemon: Sendable {
+    public let configuration: Configuration
+    /// The file the configuration came from (read again on reload).
+    public let configurationPath: String
+    /// A listening control socket passed by systemd, used instead of binding one.
+    public let adoptedControlSocket: CInt?
+    public let environment: [String: String]
+    public let logger: Logger
+
+    public init(
+        configuration: Configuration, configurationPath: String, adoptedControlSocket: CInt? = nil,
+        environment: [String: String], logger: Logger
+    ) {
+        self.configuration = configuration
+        self.configurationPath = configurationPath
+        self.adoptedControlSocket = adoptedControlSocket
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// Opens the storage the configuration names.
+    public static func openStore(_ configuration: Configuration, logger: Logger) throws -> any CaseStore {
+        switch configuration.storage {
+        case .sqlite(let path):
+            return try SQLiteCaseStore(path: path, logger: logger)
+        case .postgres:
+            throw FollowupError(
+                .invalidConfiguration, "storage.url: this build stores cases in SQLite only; set storage.path instead")
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    public func run(clock: any WallClock = SystemClock()) async throws {
+        let store = try Self.openStore(configuration, logger: logger)
+        let rulebooks = RulebookHolder(Rulebook(configuration))
+        let access = AccessHolder(AccessPolicy(readers: configuration.control.readers, admins: configuration.control.admins))
+        let doorbell = Doorbell()
+        let desk = Desk(store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, logger: logger)
+        let scheduler = Scheduler(
+            store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell,
+            logger: logger.with("followup.component", "scheduler"))
+        let reloader = Reloader(
+            path: configurationPath, environment: environment, rulebooks: rulebooks, access: access, logger: logger)
+        let metrics = MetricsExporter()
+        let status: StatusSource
+        switch configuration.storage {
+        case .sqlite(let path): status = StatusSource(startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "sqlite", location: path)
+        case .postgres(let url, _): status = StatusSource(startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "postgresql", location: url)
+        }
+        let api = ControlAPI(
+            desk: desk, store: store, rulebooks: rulebooks, access: access, clock: clock, status: status,
+            metrics: metrics, logger: logger.with("followup.component", "control"), reload: { reloader.reload() })
+        let control = configuration.control
+        let listener: ControlServer.Listener =
+            adoptedControlSocket.map { .adopted($0) } ?? .path(control.socket, mode: control.mode, group: control.group)
+        let logger = self.logger
+        let server = ControlServer(
+            listener: listener, api: api, logger: logger.with("followup.component", "control"),
+            onListening: { logger.info("followupd ready", metadata: ["followup.event": "ready"]) })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server), .init(service: scheduler), .init(service: reloader),
+        ]
+        if let listen = configuration.metrics {
+            services.append(
+                .init(
+                    service: ControlServer(
+                        listener: .tcp(host: listen.host, port: Int(listen.port)), api: api,
+                        logger: logger.with("followup.component", "metrics"))))
+        }
+        let counts = try await store.counts()
+        logger.info(
+            "followupd starting",
+            metadata: [
+                "followup.version": "\(FollowupVersion.current)", "followup.storage": "\(status.engine):\(status.location)",
+                "followup.open_cases": "\(counts.cases.filter { $0.key.isOpen }.values.reduce(0, +))",
+            ])
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("followupd stopped")
+    }
+}
+
+/// Reloads the configuration on SIGHUP or `POST /v1/reload`: a refused configuration leaves
+/// the running one in force and says why.
+final class Reloader: Service {
+    let path: String
+    let environment: [String: String]
+    let rulebooks: RulebookHolder
+    let access: AccessHolder
+    let logger: Logger
+
+    init(path: String, environment: [String: String], rulebooks: RulebookHolder, access: AccessHolder, logger: Logger) {
+        self.path = path
+        self.environment = environment
+        self.rulebooks = rulebooks
+        self.access = access
+        self.logger = logger
+    }
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await cancelWhenGracefulShutdown {
+            for await _ in signals { _ = self.reload() }
+        }
+    }
+
+    /// Reads the file again and puts it in force, or refuses it.
+    func reload() -> ReloadJSON {
+        let running = rulebooks.current.configuration
+        let next: Configuration
+        do {
+            next = try Configuration.load(contentsOf: path, environment: environment)
+        } catch {
+            logger.warning("configuration refused; the running one stays", metadata: ["followup.error": "\(error)"])
+            return ReloadJSON(reloaded: false, message: "\(path): \(error)")
+        }
+        if let refusal = next.reloadRefusal(comparedTo: running) {
+            logger.warning("configuration refused; the running one stays", metadata: ["followup.error": "\(refusal)"])
+            return ReloadJSON(reloaded: false, message: "\(path): \(refusal)")
+        }
+        rulebooks.replace(with: Rulebook(next))
+        access.replace(with: AccessPolicy(readers: next.control.readers, admins: next.control.admins))
+        logger.info("configuration reloaded", metadata: ["followup.event": "reloaded"])
+        return ReloadJSON(reloaded: true, message: "configuration reloaded from \(path); armed deadlines keep their times")
+    }
+}
+
+extension Logger {
+    /// A copy with one more metadata value.
+    func with(_ key: String, _ value: String) -> Logger {
+        var copy = self
+        copy[metadataKey: key] = .string(value)
+        return copy
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import FollowupCore
+import Foundation
+
+/// `followupctl`: the desk's client of followupd, for technicians, leaders and ops staff.
+///
+/// Every command talks to the daemon over its control socket; the exit status says how it
+/// went (see the discussion below). Errors are mapped to exit statuses here, once.
+@main
+struct Followupctl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "followupctl",
+        abstract: "Follow third-party cases with followupd: open them, record what happens, see what is due.",
+        discussion: """
+            followupd chases partners (third parties) for the support desk: it resends the \
+            evaluation request when a partner gives no return within 24 h and writes the attempts \
+            report for the client at 72 h, or at once when the partner refuses to deal with us. \
+            Tell it what you sent and what came back; it keeps the clock.
+
+            A case is named FU-12, fu-12 or just 12. Times: 2026-11-29T14:05:00-03:00, or \
+            "2026-11-29 14:05" or 2026-11-29 (00:00) in the desk's time zone.
+
+            Exit status: 0 done; 1 refused by followupd (bad input, unknown case, not allowed in the \
+            case's state: the message says why); 64 usage; 69 followupd not reachable; 70 an \
+            answer followupctl does not understand; 75 followupd busy or its storage unavailable, \
+            try again; 77 not allowed (ask for the right group).
+            """,
+        version: FollowupVersion.current,
+        subcommands: [
+            StatusCommand.self, OpenCommand.self, SentCommand.self, ReplyCommand.self, RefusedCommand.self,
+            NoteCommand.self, CloseCommand.self, ReopenCommand.self, EditCommand.self, FlagCommand.self,
+            ShowCommand.self, ListCommand.self, DueCommand.self, ReportCommand.self, OutboxCommand.self,
+            ReloadCommand.self,
+        ])
+
+    /// Accepted before the command name too (`followupctl --json show 12`).
+    @OptionGroup var global: GlobalOptions
+
+    /// Parses, runs, and maps a ``FollowupError`` to its exit status with `followupctl: message`
+    /// on standard error; argument-parser's own errors keep its messages and statuses (64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as FollowupError {
+            FileHandle.standardError.write(Data("followupctl: \(error.message)\n".utf8))
+            if error.code == .usage {
+                FileHandle.standardError.write(Data("Run 'followupctl --help' for the usage.\n".utf8))
+            }
+            Foundation.exit(error.exitStatus)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import FollowupAPI
+import FollowupCore
+import Foundation
+
+/// `followupctl due`: what the daemon will do next, in order.
+struct DueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "due",
+        abstract: "Show what followupd will do next (resends, reports, reminders, warnings), earliest first.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Only what is due within this time: 24h, 90m, 2d…", valueName: "duration"))
+    var within: DurationArgument?
+
+    func run() throws {
+        let session = global.session()
+        let answer = try session.send("GET", "/v1/due" + QueryString.make([("within", within?.duration.description)]))
+        try session.emit(answer) { () throws(FollowupError) in
+            let due = try session.decode(DueJSON.self, from: answer)
+            guard !due.due.isEmpty else {
+                return within.map { "nothing is due within \($0.duration)" } ?? "nothing is due"
+            }
+            return Self.table(due, times: try session.timeText()).text
+        }
+    }
+
+    /// The due stages as a table.
+    static func table(_ due: DueJSON, times: TimeText) -> TextTable {
+        var table = TextTable([
+            .init("DUE (\(times.offset(at: due.due.first?.dueAt ?? Date())))"), .init("CASE"),
+            .init("ACTION", flexible: true, minimum: 8), .init("CLIENT", flexible: true, minimum: 8),
+            .init("PARTNER", flexible: true, minimum: 6), .init("OWNER", flexible: true, minimum: 5),
+        ])
+        for item in due.due {
+            let action = item.ordinal > 1 || item.action.hasSuffix("resend") || item.action.hasSuffix("reminder")
+                ? "\(item.action) \(item.ordinal)" : item.action
+            table.append([times.minute(item.dueAt), item.case, action, item.client, item.partner ?? "", item.owner])
+        }
+        return table
+    }
+}
+
+/// `followupctl outbox`: the notifications waiting, failed or delivered.
+struct OutboxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox",
+        abstract: "List notifications to leaders, owners, clients and partners (pending, failed, delivered, digested).",
+        discussion: """
+            A failed notification gave up after its retries (an address or a webhook that keeps \
+            refusing it): check its recipient. A state ending in * waits for the recipient's \
+            acknowledgement.
+            """)
+
+    /// The delivery states the API filters on.
+    enum DeliveryState: String, CaseIterable, ExpressibleByArgument {
+        case pending, failed, delivered, digested
+    }
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("pending, failed, delivered or digested.", valueName: "state"))
+    var state: DeliveryState?
+
+    func run() throws {
+        let session = global.session()
+        let answer = try session.send("GET", "/v1/notifications" + QueryString.make([("state", state?.rawValue)]))
+        try session.emit(answer) { () throws(FollowupError) in
+            let list = try session.decode(NotificationList.self, from: answer)
+            guard !list.notifications.isEmpty else {
+                return state.map { "no \($0.rawValue) notifications" } ?? "the outbox is empty"
+            }
+            return Self.table(list, times: try session.timeText()).text
+        }
+    }
+
+    /// The notifications as a table.
+    static func table(_ list: NotificationList, times: TimeText) -> TextTable {
+        var table = TextTable([
+            .init("ID", flexible: true, minimum: 8), .init("CASE"), .init("EVENT", flexible: true, minimum: 8),
+            .init("TO", flexible: true, minimum: 10), .init("STATE"), .init("TRIES", rightAligned: true),
+            .init("NEXT TRY (\(times.offset(at: Date())))"),
+        ])
+        for item in list.notifications {
+            let state = item.needsAck ? "\(item.state)*" : item.state
+            let next = item.state == "pending" ? times.minute(item.nextAttemptAt) : ""
+            table.append([
+                item.id, item.case ?? "", item.event, "\(item.channel):\(item.recipient)", state, "\(item.attempts)",
+                next,
+            ])
+        }
+        return table
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import FollowupAPI
+import FollowupCore
+import Foundation
+
+/// `followupctl show`: one case with its attempts, timeline and reports.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show a case: client, partner, what to verify, next deadline, every attempt and the whole timeline.",
+        discussion: "With --json, the case as the API gives it (the shape of SPEC §6.5), events included.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var target: CaseArgument
+
+    func run() throws {
+        let session = global.session()
+        let answer = try session.send("GET", ControlSession.casePath(target.id))
+        try session.emit(answer) { () throws(FollowupError) in
+            CaseText(try session.decode(CaseJSON.self, from: answer), times: try session.timeText()).page
+        }
+    }
+}
+
+/// `followupctl report`: the latest attempts report of a case.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Print the case's latest attempts report, to send to the client.",
+        discussion: """
+            text (default) for a mail body, md for Markdown, html for a page, json for the \
+            report's data. Exits 1 while the case has no report yet.
+            """)
+
+    /// The renderings the daemon makes.
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case text, md, html, json
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var target: CaseArgument
+
+    @Option(help: ArgumentHelp("text, md, html or json (default: text; json with --json).", valueName: "format"))
+    var format: Format?
+
+    func run() throws {
+        let session = global.session()
+        let chosen = format ?? (global.json ? .json : .text)
+        let answer = try session.send(
+            "GET", ControlSession.casePath(target.id, "/report") + QueryString.make([("format", chosen.rawValue)]))
+        if chosen == .json {
+            session.printJSON(answer.body)
+        } else {
+            let text = answer.text
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        }
+    }
+}
+
+/// `followupctl reload`: read the configuration again.
+struct ReloadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reload",
+        abstract: "Make followupd read its configuration again (armed deadlines stay as they are).",
+        discussion: """
+            The reload is done when the command returns; a refused configuration (a mistake in \
+            it, or a change of storage or control that needs a restart) keeps the old one \
+            running, prints why, and exits 1. The service unit's ExecReload runs \
+            followupctl reload --wait.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Wait until the reload is done (it always is: accepted for the service unit's ExecReload).")
+    var wait = false
+
+    func run() throws {
+        let session = global.session()
+        let answer = try session.send("POST", "/v1/reload")
+        let outcome = try session.decode(ReloadJSON.self, from: answer)
+        try session.emit(answer) { () throws(FollowupError) in outcome.message }
+        guard outcome.reloaded else { throw FollowupError(.conflict, "reload refused: \(outcome.message)") }
+    }
+}
