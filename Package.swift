@@ -113,6 +113,10 @@ let package = Package(
             path: "Benchmarks/followupd-bench",
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "FollowupctlTests",
+            dependencies: ["followupctl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "FollowupCoreTests", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupConfigTests", dependencies: ["FollowupConfig", "FollowupCore"],

@@ -44,14 +44,16 @@ public struct Desk: Sendable {
         let request = new
         let now = clock.now()
         let courier = Courier(rulebook: rulebook)
-        let opened = try await opens.submit { id in
-            let env = rulebook.environment(forPartner: request.partner?.name, now: now, by: by)
-            var change = try courier.change(for: CaseMachine.open(request, id: id, in: env), at: now)
-            change.answer = try answer?(change.case)
-            return change
-        }
+        let env = rulebook.environment(forPartner: request.partner?.name, now: now, by: by)
+        // Refuse invalid input before an id is reserved, so refusals leave no gaps.
+        _ = try CaseMachine.open(request, id: CaseID(1), in: env)
+        let id = try await store.reserveCaseID()
+        var change = try courier.change(for: CaseMachine.open(request, id: id, in: env), at: now)
+        change.answer = try answer?(change.case)
+        let opened = try await opens.submit(try PreparedCase(change))
         doorbell.ring()
-        logger.info(
+        // The control socket logs each request with its peer; this is the detail.
+        logger.debug(
             "case opened",
             metadata: [
                 "followup.case": "\(opened.id)", "followup.partner": "\(opened.partner?.name ?? "")",
@@ -78,7 +80,7 @@ public struct Desk: Sendable {
             return change
         }
         doorbell.ring()
-        logger.info(
+        logger.debug(
             "case changed",
             metadata: [
                 "followup.case": "\(id)", "followup.event": "\(command.eventName)", "followup.by": "\(by)",

@@ -5,15 +5,14 @@ import Synchronization
 
 /// Group commit for opening cases: requests that arrive while a commit is in flight are
 /// committed together in the next transaction (one fsync for many), each still answered
-/// only once it is durable.
+/// only once it is durable. Each request prepares its case (state machine, documents) in
+/// its own task, so that work runs on every core and only the SQL is serial.
 ///
 /// No background task: the first caller that finds no commit in flight becomes the leader
 /// and commits batches until the queue is empty; the others wait for their result.
 final class GroupCommit: Sendable {
-    typealias Make = @Sendable (CaseID) throws -> StoredChange
-
     private struct Pending {
-        var make: Make
+        var prepared: PreparedCase
         var slot: ResultSlot<Case>
     }
 
@@ -31,11 +30,11 @@ final class GroupCommit: Sendable {
         self.maxBatch = maxBatch
     }
 
-    /// Opens one case; returns once it is committed.
-    func submit(_ make: @escaping Make) async throws -> Case {
+    /// Inserts one prepared case; returns once it is committed.
+    func submit(_ prepared: PreparedCase) async throws -> Case {
         let slot = ResultSlot<Case>()
         let lead = state.withLock { state -> Bool in
-            state.queue.append(Pending(make: make, slot: slot))
+            state.queue.append(Pending(prepared: prepared, slot: slot))
             if state.committing { return false }
             state.committing = true
             return true
@@ -54,7 +53,7 @@ final class GroupCommit: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let results = try await store.openCases(batch.map(\.make))
+                let results = try await store.insertCases(batch.map(\.prepared))
                 for (pending, result) in zip(batch, results) { pending.slot.fulfil(result) }
             } catch {
                 for pending in batch { pending.slot.fulfil(.failure(error)) }

@@ -43,12 +43,19 @@ public struct Rulebook: Sendable {
     @Sendable public static func newID() -> String {
         let millis = UInt64(Date().timeIntervalSince1970 * 1000)
         var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+        // 80 random bits from two draws (each draw is a system call).
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        let alphabet: [Character] = Array("0123456789abcdefghjkmnpqrstvwxyz")
         var text = ""
+        text.reserveCapacity(26)
         for shift in stride(from: 45, through: 0, by: -5) {
             text.append(alphabet[Int((millis >> UInt64(shift)) & 31)])
         }
-        for _ in 0..<16 { text.append(alphabet[Int(generator.next() & 31)]) }
+        for index in 0..<16 {
+            let bits = index < 12 ? high >> UInt64(index * 5) : low >> UInt64((index - 12) * 5)
+            text.append(alphabet[Int(bits & 31)])
+        }
         return text
     }
 

@@ -43,6 +43,45 @@ public struct StoredAnswer: Sendable, Hashable {
     }
 }
 
+/// A new case ready to insert: its change and its stored documents, encoded by the caller
+/// (in parallel, outside the write transaction).
+public struct PreparedCase: Sendable {
+    public let change: StoredChange
+    let encoded: EncodedDocuments
+
+    public init(_ change: StoredChange) throws {
+        self.change = change
+        encoded = try EncodedDocuments(change, encoder: DocumentCoding.encoder())
+    }
+}
+
+extension CaseStore {
+    /// Opens several cases in one transaction: each `make` gets a reserved id; the results
+    /// are in order (a refused one leaves its id unused).
+    public func openCases(_ makes: [@Sendable (CaseID) throws -> StoredChange]) async throws -> [Result<Case, any Error>] {
+        var prepared: [Result<PreparedCase, any Error>] = []
+        for make in makes {
+            let id = try await reserveCaseID()
+            prepared.append(Result { try PreparedCase(try make(id)) })
+        }
+        let inserted = try await insertCases(prepared.compactMap { try? $0.get() })
+        var results: [Result<Case, any Error>] = []
+        var next = inserted.makeIterator()
+        for item in prepared {
+            switch item {
+            case .success: results.append(next.next()!)
+            case .failure(let error): results.append(.failure(error))
+            }
+        }
+        return results
+    }
+
+    /// Opens one case.
+    public func openCase(_ make: @escaping @Sendable (CaseID) throws -> StoredChange) async throws -> Case {
+        try await openCases([make])[0].get()
+    }
+}
+
 /// Filters of `GET /v1/cases` (§6.3); nil means any.
 public struct CaseFilter: Sendable, Hashable {
     public var state: CaseState?
@@ -112,13 +151,13 @@ public struct FiringBatch: Sendable, Hashable {
 /// changes something commits before it returns; an error means nothing was written.
 /// Errors are ``FollowupError`` (`storageUnavailable` when the engine cannot be reached).
 public protocol CaseStore: Sendable {
-    /// Opens a case: gives `make` the next case id and commits what it returns.
-    func openCase(_ make: @escaping @Sendable (CaseID) throws -> StoredChange) async throws -> Case
+    /// Reserves the next case id (ids are never reused; one refused later leaves a gap).
+    func reserveCaseID() async throws -> CaseID
 
-    /// Opens many cases in one transaction (group commit): each `make` gets the next id and
-    /// runs in a savepoint of its own, so one refusal does not undo the others. The results
-    /// are in the order of `makes`; all of them are durable once this returns.
-    func openCases(_ makes: [@Sendable (CaseID) throws -> StoredChange]) async throws -> [Result<Case, any Error>]
+    /// Inserts cases prepared ahead (ids reserved, documents encoded) in one transaction
+    /// (group commit), each in a savepoint of its own so one failure does not undo the
+    /// others. The results are in order; all are durable once this returns.
+    func insertCases(_ cases: [PreparedCase]) async throws -> [Result<Case, any Error>]
 
     /// Loads a case, hands it to `change`, and commits the result; `FollowupError.notFound` when absent.
     func updateCase(_ id: CaseID, _ change: @escaping @Sendable (Case) throws -> StoredChange) async throws -> Case

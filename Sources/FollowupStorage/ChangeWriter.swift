@@ -2,6 +2,17 @@ import FollowupCore
 import Foundation
 import GRDB
 
+/// A case's and its new entries' stored documents, encoded ahead of the write.
+struct EncodedDocuments: Sendable {
+    var caseDocument: Data
+    var entryDocuments: [Data]
+
+    init(_ change: StoredChange, encoder: JSONEncoder) throws {
+        caseDocument = try encoder.encode(change.case)
+        entryDocuments = try change.entries.map { try encoder.encode($0) }
+    }
+}
+
 /// Writes stored changes inside one SQLite transaction and gathers the counter deltas, which
 /// are applied once at the end (one row update per counter per transaction, not per case).
 struct ChangeWriter {
@@ -16,9 +27,9 @@ struct ChangeWriter {
     }
 
     /// Inserts a new case with its first entries, outbox rows and reports.
-    mutating func insert(_ change: StoredChange) throws {
+    mutating func insert(_ change: StoredChange, encoded: EncodedDocuments? = nil) throws {
         let subject = change.case
-        try db.execute(
+        try run(
             sql: """
                 INSERT INTO cases (id, kind, state, owner, partner, client, ticket, next_due_at, created_at, updated_at, doc)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -27,10 +38,10 @@ struct ChangeWriter {
                 subject.id.number, subject.kind.rawValue, subject.state.rawValue, subject.owner,
                 subject.partner?.name, subject.client.name, subject.client.ticket,
                 subject.nextStage?.dueAt.timeIntervalSince1970, subject.createdAt.timeIntervalSince1970,
-                subject.updatedAt.timeIntervalSince1970, try encoder.encode(subject),
+                subject.updatedAt.timeIntervalSince1970, try encoded?.caseDocument ?? encoder.encode(subject),
             ])
         deltas["cases.\(subject.state.rawValue)", default: 0] += 1
-        try appendRest(change)
+        try appendRest(change, entryDocuments: encoded?.entryDocuments)
     }
 
     /// Forgets the counter deltas of the change being written (its savepoint was rolled back).
@@ -43,10 +54,11 @@ struct ChangeWriter {
         committedDeltas = deltas
     }
 
-    /// Saves a changed case and appends what came with the change.
-    mutating func save(_ change: StoredChange, previousState: CaseState) throws {
+    /// Saves a changed case and appends what came with the change; `encoded` carries the
+    /// documents when they were encoded ahead (in parallel).
+    mutating func save(_ change: StoredChange, previousState: CaseState, encoded: EncodedDocuments? = nil) throws {
         let subject = change.case
-        try db.execute(
+        try run(
             sql: """
                 UPDATE cases SET state = ?, owner = ?, partner = ?, client = ?, ticket = ?, next_due_at = ?,
                     updated_at = ?, doc = ?
@@ -55,35 +67,36 @@ struct ChangeWriter {
             arguments: [
                 subject.state.rawValue, subject.owner, subject.partner?.name, subject.client.name,
                 subject.client.ticket, subject.nextStage?.dueAt.timeIntervalSince1970,
-                subject.updatedAt.timeIntervalSince1970, try encoder.encode(subject), subject.id.number,
+                subject.updatedAt.timeIntervalSince1970, try encoded?.caseDocument ?? encoder.encode(subject),
+                subject.id.number,
             ])
         if previousState != subject.state {
             deltas["cases.\(previousState.rawValue)", default: 0] -= 1
             deltas["cases.\(subject.state.rawValue)", default: 0] += 1
         }
-        try appendRest(change)
+        try appendRest(change, entryDocuments: encoded?.entryDocuments)
     }
 
-    private mutating func appendRest(_ change: StoredChange) throws {
+    private mutating func appendRest(_ change: StoredChange, entryDocuments: [Data]? = nil) throws {
         let caseID = change.case.id.number
         if let answer = change.answer {
-            try db.execute(
+            try run(
                 sql: "INSERT INTO idempotency (key, status, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 arguments: [answer.key, answer.status, answer.body, Date().timeIntervalSince1970])
             guard db.changesCount == 1 else {
                 throw FollowupError(.duplicateRequest, "a request with this Idempotency-Key was already carried out")
             }
         }
-        for entry in change.entries {
-            try db.execute(
+        for (index, entry) in change.entries.enumerated() {
+            try run(
                 sql: "INSERT INTO events (case_id, seq, kind, at, by, doc) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
                     caseID, entry.seq, entry.kind.rawValue, entry.at.timeIntervalSince1970, entry.by,
-                    try encoder.encode(entry),
+                    try entryDocuments?[index] ?? encoder.encode(entry),
                 ])
         }
         for message in change.outbox {
-            try db.execute(
+            try run(
                 sql: """
                     INSERT INTO outbox (id, case_id, event, channel, recipient, needs_ack, state, created_at,
                         next_attempt_at, attempts, payload)
@@ -98,7 +111,7 @@ struct ChangeWriter {
             deltas["outbox.\(message.state.rawValue)", default: 0] += 1
         }
         for report in change.reports {
-            try db.execute(
+            try run(
                 sql: "INSERT INTO reports (id, case_id, reason, generated_at, document) VALUES (?, ?, ?, ?, ?)",
                 arguments: [
                     report.id, report.caseID.number, report.reason.rawValue,
@@ -107,9 +120,15 @@ struct ChangeWriter {
         }
     }
 
+    /// Runs a statement from the connection's cache: each SQL text is compiled once per
+    /// connection, not once per row.
+    private func run(sql: String, arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
     /// Records a stage's idempotency key; false when it was already recorded.
     func claim(_ stage: Stage, of id: CaseID, at now: Date) throws -> Bool {
-        try db.execute(
+        try run(
             sql: """
                 INSERT INTO stages_done (case_id, series, stage, ordinal, done_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
@@ -125,7 +144,7 @@ struct ChangeWriter {
     /// Applies the gathered counter deltas.
     mutating func flushCounters() throws {
         for (name, delta) in deltas where delta != 0 {
-            try db.execute(
+            try run(
                 sql: """
                     INSERT INTO counters (name, value) VALUES (?, ?)
                     ON CONFLICT (name) DO UPDATE SET value = value + excluded.value

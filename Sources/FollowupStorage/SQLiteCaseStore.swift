@@ -2,6 +2,7 @@ import FollowupCore
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// The embedded engine (§7): one SQLite file in WAL mode with `synchronous=FULL`.
 ///
@@ -11,6 +12,8 @@ public final class SQLiteCaseStore: CaseStore {
     let logger: Logger
     /// The file's path.
     public let path: String
+    /// The last case id handed out (this process is the file's only writer of new cases).
+    let lastID: Mutex<Int64>
 
     /// Opens (creating when missing) the database at `path` and applies pending migrations.
     ///
@@ -30,6 +33,8 @@ public final class SQLiteCaseStore: CaseStore {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            let last = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM cases") ?? 0 }
+            lastID = Mutex(last)
         } catch {
             throw FollowupError(
                 .storageUnavailable, "cannot open the database \(path): \(Self.describe(error))", underlying: error)
@@ -75,35 +80,26 @@ public final class SQLiteCaseStore: CaseStore {
 
     // MARK: Writing
 
-    public func openCase(_ make: @escaping @Sendable (CaseID) throws -> StoredChange) async throws -> Case {
-        try await write { db in
-            let next = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM cases") ?? 1
-            let change = try make(CaseID(next))
-            var writer = ChangeWriter(db: db)
-            try writer.insert(change)
-            try writer.flushCounters()
-            return change.case
-        }
+    public func reserveCaseID() async throws -> CaseID {
+        CaseID(lastID.withLock { last in
+            last += 1
+            return last
+        })
     }
 
-    public func openCases(_ makes: [@Sendable (CaseID) throws -> StoredChange]) async throws -> [Result<Case, any Error>] {
+    public func insertCases(_ cases: [PreparedCase]) async throws -> [Result<Case, any Error>] {
         try await write { db in
-            var next = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM cases") ?? 1
             var writer = ChangeWriter(db: db)
             var results: [Result<Case, any Error>] = []
-            results.reserveCapacity(makes.count)
-            for make in makes {
+            results.reserveCapacity(cases.count)
+            for prepared in cases {
                 do {
-                    var opened: Case?
                     try db.inSavepoint {
-                        let change = try make(CaseID(next))
-                        try writer.insert(change)
-                        opened = change.case
+                        try writer.insert(prepared.change, encoded: prepared.encoded)
                         return .commit
                     }
-                    next += 1
                     writer.keepPending()
-                    results.append(.success(opened!))
+                    results.append(.success(prepared.change.case))
                 } catch {
                     writer.discardPending()
                     results.append(.failure(Self.mapped(error)))
@@ -133,37 +129,54 @@ public final class SQLiteCaseStore: CaseStore {
         try await write { db in
             var batch = FiringBatch()
             var writer = ChangeWriter(db: db)
-            let rows = try Row.fetchAll(
+            let documents = try Data.fetchAll(
                 db,
                 sql: "SELECT doc FROM cases WHERE next_due_at <= ? ORDER BY next_due_at LIMIT ?",
                 arguments: [now.timeIntervalSince1970, limit])
-            for row in rows {
-                let current = try writer.decoder.decode(Case.self, from: row["doc"] as Data)
+            // Decoding, the state machine and encoding run on every core; the SQL stays serial.
+            let prepared = try Parallel.map(documents) { slice in
+                let decoder = DocumentCoding.decoder()
+                let encoder = DocumentCoding.encoder()
+                return try slice.map { document in
+                    let current = try decoder.decode(Case.self, from: document)
+                    // A stored deadline that is stale, or a stage the machine declines: save the
+                    // case as it is, which corrects its next deadline.
+                    guard let stage = current.nextStage, stage.dueAt <= now, let change = fire(current, stage) else {
+                        let unchanged = StoredChange(case: current)
+                        return Prepared(current: current, stage: nil, change: unchanged, encoded: try EncodedDocuments(unchanged, encoder: encoder))
+                    }
+                    return Prepared(current: current, stage: stage, change: change, encoded: try EncodedDocuments(change, encoder: encoder))
+                }
+            }
+            for item in prepared {
                 batch.examined += 1
-                guard let stage = current.nextStage, stage.dueAt <= now else {
-                    // The stored deadline was stale: correct it.
-                    try writer.save(StoredChange(case: current), previousState: current.state)
-                    continue
+                var change = item.change
+                if let stage = item.stage {
+                    if try writer.claim(stage, of: item.current.id, at: now) {
+                        batch.fired[stage.kind, default: 0] += 1
+                        writer.countStage(stage.kind)
+                    } else {
+                        // Done before: keep the advanced timers, repeat nothing.
+                        batch.duplicates += 1
+                        change.entries = []
+                        change.outbox = []
+                        change.reports = []
+                        change.answer = nil
+                    }
                 }
-                guard var change = fire(current, stage) else {
-                    try writer.save(StoredChange(case: current), previousState: current.state)
-                    continue
-                }
-                if try writer.claim(stage, of: current.id, at: now) {
-                    batch.fired[stage.kind, default: 0] += 1
-                    writer.countStage(stage.kind)
-                } else {
-                    // Done before: keep the advanced timers, repeat nothing.
-                    batch.duplicates += 1
-                    change.entries = []
-                    change.outbox = []
-                    change.reports = []
-                }
-                try writer.save(change, previousState: current.state)
+                try writer.save(change, previousState: item.current.state, encoded: item.encoded)
             }
             try writer.flushCounters()
             return batch
         }
+    }
+
+    /// One due case, decoded and carried forward ahead of the write.
+    struct Prepared: Sendable {
+        var current: Case
+        var stage: Stage?
+        var change: StoredChange
+        var encoded: EncodedDocuments
     }
 
     static func loadCase(_ id: CaseID, _ db: Database) throws -> Case? {

@@ -15,6 +15,7 @@ struct EditCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var change: ChangeOptions
     @OptionGroup var target: CaseArgument
 
     @Option(help: ArgumentHelp("The new technician responsible.", valueName: "name"))
@@ -47,7 +48,8 @@ struct EditCommand: ParsableCommand {
             owner: owner, deadline: try Self.patch(deadline, session), escalatedTo: Self.patch(escalatedTo),
             implementationAt: try Self.patch(implementationAt, session),
             partnerEmails: partnerEmail.isEmpty ? nil : partnerEmail)
-        let answer = try session.send("PATCH", ControlSession.casePath(target.id), body: body)
+        let answer = try session.send(
+            "PATCH", ControlSession.casePath(target.id), body: body, idempotencyKey: change.idempotencyKey)
         try session.confirm(answer, "changed")
     }
 
@@ -112,4 +114,6 @@ struct FlagArgument: Sendable, Hashable, ExpressibleByArgument {
     static var allValueStrings: [String] {
         CaseFlag.allCases.map { $0.rawValue.replacingOccurrences(of: "_", with: "-") }
     }
+
+    static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }

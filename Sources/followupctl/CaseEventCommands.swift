@@ -57,7 +57,9 @@ struct ReplyCommand: ParsableCommand {
         discussion: """
             info: the partner brought information. The case now awaits us; the 72 h clock starts \
             again from our next contact (followupctl sent).
+
             ack: "we are looking into it". No more resends this cycle, but the report stays due.
+
             auto: an automatic answer or out-of-office. Logged; nothing changes.
             """)
 

@@ -72,7 +72,7 @@ struct CaseText {
         let cycle = subject.cycle
         var cycleText = "\(cycle.number), started \(times.full(cycle.startedAt)); "
         cycleText += cycle.resends == 1 ? "1 resend" : "\(cycle.resends) resends"
-        if cycle.acknowledged { cycleText += "; the partner acknowledged" }
+        if cycle.acknowledged { cycleText += "; ack received" }
         fields.append(("Cycle", cycleText))
         fields.append(("Next", subject.nextAction.map { "\($0.kind) \(times.withDistance($0.dueAt))" } ?? "nothing"))
         return fields
@@ -85,11 +85,11 @@ struct CaseText {
         var table = TextTable(
             [
                 .init("#", rightAligned: true), .init("SENT (\(sent))"), .init("CHANNEL"),
-                .init("BY", flexible: true, minimum: 6), .init("TO / MESSAGE-ID", flexible: true, minimum: 12),
+                .init("BY", flexible: true, minimum: 6), .init("TO", flexible: true, minimum: 12),
             ], width: width - 2)
         for attempt in subject.attempts {
             var to = attempt.to.joined(separator: ", ")
-            if let messageID = attempt.messageID { to += to.isEmpty ? messageID : " \(messageID)" }
+            if to.isEmpty, let messageID = attempt.messageID { to = messageID }
             if attempt.failed { to = "FAILED " + to }
             table.append(["\(attempt.number)", times.minute(attempt.at), attempt.channel.rawValue, attempt.by, to])
         }
@@ -107,7 +107,7 @@ struct CaseText {
             let kind = entry.kind.rawValue.padding(toLength: kindWidth, withPad: " ", startingAt: 0)
             lines.append(TextTable.fit("  \(seq)  \(times.full(entry.at))  \(kind)  \(entry.by)", width))
             let indent = String(repeating: " ", count: 4 + seqWidth)
-            let details = Self.details(of: entry)
+            let details = details(of: entry)
             if !details.isEmpty {
                 lines += TextTable.wrap(details, width: width - indent.count).map { indent + $0 }
             }
@@ -119,10 +119,10 @@ struct CaseText {
     }
 
     /// What an entry carries besides its kind and note: `attempt 2, return info, cycle 1`.
-    static func details(of entry: TimelineEntry) -> String {
+    func details(of entry: TimelineEntry) -> String {
         var parts: [String] = []
         if let field = entry.field {
-            parts.append("\(field): \(entry.oldValue ?? "none") → \(entry.newValue ?? "none")")
+            parts.append("\(field): \(value(entry.oldValue)) → \(value(entry.newValue))")
         }
         if let kind = entry.returnKind { parts.append("return \(kind.rawValue)") }
         if let stage = entry.stage { parts.append(entry.ordinal.map { "\(stage) \($0)" } ?? stage) }
@@ -132,6 +132,12 @@ struct CaseText {
         if let report = entry.report { parts.append("report \(report)") }
         if let cycle = entry.cycle { parts.append("cycle \(cycle)") }
         return parts.joined(separator: ", ")
+    }
+
+    /// A changed field's value: times in the desk's zone, absent values as `none`.
+    private func value(_ text: String?) -> String {
+        guard let text else { return "none" }
+        return Timestamp.parse(text).map(times.full) ?? text
     }
 
     /// The reports issued, latest last.
@@ -148,7 +154,10 @@ struct CaseText {
         let labelWidth = 16
         let wrapped = TextTable.wrap(value, width: width - labelWidth - 2)
         return (wrapped.isEmpty ? [""] : wrapped).enumerated().map { index, line in
-            let head = index == 0 ? label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) : String(repeating: " ", count: labelWidth)
+            let head =
+                index == 0
+                ? label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+                : String(repeating: " ", count: labelWidth)
             return "  " + head + line
         }
     }
@@ -167,7 +176,7 @@ struct CaseText {
     var listRow: [String] {
         [
             subject.id, subject.state.rawValue, subject.client.name, subject.partner?.name ?? "", subject.owner,
-            subject.nextAction?.kind ?? "", subject.nextAction.map { times.minute($0.dueAt) } ?? "",
+            subject.nextAction?.kind ?? "", subject.nextAction.map { times.compact($0.dueAt) } ?? "",
         ]
     }
 }

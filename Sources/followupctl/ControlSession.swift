@@ -33,7 +33,8 @@ final class ControlSession {
         } catch {
             throw FollowupError(.unexpected, "cannot encode the request: \(error)")
         }
-        return try exchange(HTTPRequest(method: method, target: target, headers: Self.headers(idempotencyKey), body: data))
+        return try exchange(
+            HTTPRequest(method: method, target: target, headers: Self.headers(idempotencyKey), body: data))
     }
 
     /// Reads an answer's body as `type`.
@@ -98,7 +99,9 @@ final class ControlSession {
     func confirm(_ answer: HTTPResponse, _ what: String) throws(FollowupError) {
         try emit(answer) { () throws(FollowupError) in
             let subject = try decode(CaseJSON.self, from: answer)
-            return CaseText(subject, times: try timeText()).confirmation(what)
+            // The change is made: if the zone cannot be had now, say so in UTC rather than fail.
+            let times = (try? timeText()) ?? TimeText(zone: TimeZone(secondsFromGMT: 0)!)
+            return CaseText(subject, times: times).confirmation(what)
         }
     }
 

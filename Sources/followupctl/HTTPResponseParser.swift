@@ -38,7 +38,8 @@ struct HTTPResponseParser {
                 if atEndOfStream {
                     throw Malformed(
                         description: buffer.count == start
-                            ? "the connection closed without an answer" : "the connection closed in the middle of the header")
+                            ? "the connection closed without an answer"
+                            : "the connection closed in the middle of the header")
                 }
                 return nil
             }
@@ -48,7 +49,8 @@ struct HTTPResponseParser {
                 start = bodyStart
                 continue
             }
-            guard let (body, _) = try Self.body(of: head, in: buffer, from: bodyStart, atEndOfStream: atEndOfStream) else {
+            guard let (body, _) = try Self.body(of: head, in: buffer, from: bodyStart, atEndOfStream: atEndOfStream)
+            else {
                 return nil
             }
             head.body = Data(body)
@@ -71,7 +73,8 @@ struct HTTPResponseParser {
                 throw Malformed(description: "not a header field: \"\(line.prefix(80))\"")
             }
             headers.append(
-                HTTPField(String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                HTTPField(
+                    String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         return HTTPResponse(
             status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, body: Data())
@@ -84,7 +87,9 @@ struct HTTPResponseParser {
         if head.status == 204 || head.status == 304 { return ([], start) }
         if let coding = head.header("Transfer-Encoding"), coding.lowercased().contains("chunked") {
             guard let decoded = try dechunk(buffer, from: start) else {
-                if atEndOfStream { throw Malformed(description: "the connection closed in the middle of a chunked body") }
+                if atEndOfStream {
+                    throw Malformed(description: "the connection closed in the middle of a chunked body")
+                }
                 return nil
             }
             return decoded
@@ -96,7 +101,8 @@ struct HTTPResponseParser {
             guard buffer.count - start >= length else {
                 if atEndOfStream {
                     throw Malformed(
-                        description: "the connection closed after \(buffer.count - start) of \(length) bytes of the body")
+                        description:
+                            "the connection closed after \(buffer.count - start) of \(length) bytes of the body")
                 }
                 return nil
             }
@@ -116,7 +122,8 @@ struct HTTPResponseParser {
         while true {
             guard let lineEnd = find([13, 10], in: buffer, from: cursor) else { return nil }
             let line = String(decoding: buffer[cursor..<lineEnd], as: UTF8.self)
-            let sizeText = line.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            let sizeText =
+                line.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             guard let size = Int(sizeText, radix: 16), size >= 0 else {
                 throw Malformed(description: "not a chunk size: \"\(line.prefix(40))\"")
             }
@@ -144,7 +151,9 @@ struct HTTPResponseParser {
 
     /// The index where `needle` starts in `haystack` at or after `start`.
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard needle.count > 0, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        guard needle.count > 0, haystack.count >= needle.count, start <= haystack.count - needle.count else {
+            return nil
+        }
         var index = start
         let last = haystack.count - needle.count
         while index <= last {

@@ -79,7 +79,7 @@ indirect enum JSONText: Sendable, Hashable {
             if peek(UInt8(ascii: "}")) { return .object(members) }
             while true {
                 skipSpace()
-                guard peek(UInt8(ascii: "\"")) else { throw unexpected("a key") }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw unexpected("a key") }
                 let key = try string()
                 skipSpace()
                 guard peek(UInt8(ascii: ":")) else { throw unexpected("\":\"") }

@@ -85,7 +85,7 @@ struct ListCommand: ParsableCommand {
         for subject in cases { table.append(CaseText(subject, times: times).listRow) }
         print(cases.isEmpty ? "no cases match" : table.text, terminator: cases.isEmpty ? "\n" : "")
         if let next, limit == nil || cases.count >= wanted {
-            FileHandle.standardError.write(Data("followupctl: more cases follow: add --after \(next)\n".utf8))
+            FileHandle.standardError.write(Data("followupctl: there may be more cases: add --after \(next)\n".utf8))
         }
     }
 

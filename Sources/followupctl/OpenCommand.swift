@@ -74,7 +74,8 @@ struct OpenCommand: ParsableCommand {
 
     func validate() throws {
         if send && sentAt != nil {
-            throw ValidationError("Give either --sent-at (you sent the request) or --send (followupd sends it), not both.")
+            throw ValidationError(
+                "Give either --sent-at (you sent the request) or --send (followupd sends it), not both.")
         }
         if partnerEmail.isEmpty {
             throw ValidationError("Give at least one --partner-email: followupd mails the partner there.")
@@ -114,4 +115,6 @@ struct SensitiveList: Sendable, Hashable, ExpressibleByArgument {
     }
 
     static var allValueStrings: [String] { SensitiveData.allCases.map(\.rawValue) }
+
+    static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }

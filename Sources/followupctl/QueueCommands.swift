@@ -7,7 +7,8 @@ import Foundation
 struct DueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "due",
-        abstract: "Show what followupd will do next (resends, reports, reminders, warnings), earliest first.")
+        abstract: "Show what followupd will do next (resends, reports, reminders, warnings), earliest first.",
+        discussion: "Without --within, what is due in the next 24 hours.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -34,7 +35,8 @@ struct DueCommand: ParsableCommand {
             .init("PARTNER", flexible: true, minimum: 6), .init("OWNER", flexible: true, minimum: 5),
         ])
         for item in due.due {
-            let action = item.ordinal > 1 || item.action.hasSuffix("resend") || item.action.hasSuffix("reminder")
+            let action =
+                item.ordinal > 1 || item.action.hasSuffix("resend") || item.action.hasSuffix("reminder")
                 ? "\(item.action) \(item.ordinal)" : item.action
             table.append([times.minute(item.dueAt), item.case, action, item.client, item.partner ?? "", item.owner])
         }
@@ -78,17 +80,15 @@ struct OutboxCommand: ParsableCommand {
     /// The notifications as a table.
     static func table(_ list: NotificationList, times: TimeText) -> TextTable {
         var table = TextTable([
-            .init("ID", flexible: true, minimum: 8), .init("CASE"), .init("EVENT", flexible: true, minimum: 8),
+            .init("ID", flexible: true, minimum: 10), .init("CASE"), .init("EVENT", flexible: true, minimum: 8),
             .init("TO", flexible: true, minimum: 10), .init("STATE"), .init("TRIES", rightAligned: true),
-            .init("NEXT TRY (\(times.offset(at: Date())))"),
+            .init("NEXT (\(times.offset(at: Date())))"),
         ])
         for item in list.notifications {
             let state = item.needsAck ? "\(item.state)*" : item.state
-            let next = item.state == "pending" ? times.minute(item.nextAttemptAt) : ""
-            table.append([
-                item.id, item.case ?? "", item.event, "\(item.channel):\(item.recipient)", state, "\(item.attempts)",
-                next,
-            ])
+            let next = item.state == "pending" ? times.compact(item.nextAttemptAt) : ""
+            let event = item.event.hasPrefix("case.") ? String(item.event.dropFirst(5)) : item.event
+            table.append([item.id, item.case ?? "", event, item.recipient, state, "\(item.attempts)", next])
         }
         return table
     }

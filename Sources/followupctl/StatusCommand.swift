@@ -37,7 +37,8 @@ struct StatusCommand: ParsableCommand {
         lines.append(line("Storage", "\(status.storage.engine) \(status.storage.location)"))
         lines.append(line("Cases", "\(status.openCases) open (\(openCounts)); \(closed) closed"))
         lines.append(line("Next deadline", status.nextDeadline.map(times.withDistance) ?? "none"))
-        let outbox = counts(status.outbox, order: ["pending", "failed", "delivered", "digested"], keeping: { _ in true })
+        let outbox = counts(
+            status.outbox, order: ["pending", "failed", "delivered", "digested"], keeping: { _ in true })
         lines.append(line("Outbox", outbox.isEmpty ? "empty" : outbox))
         if (status.outbox["failed"] ?? 0) > 0 {
             lines.append(line("", "failed notifications: followupctl outbox --state failed"))

@@ -25,6 +25,13 @@ struct TimeText: Sendable {
             + "\(Self.pad(parts.hour ?? 0, 2)):\(Self.pad(parts.minute ?? 0, 2))"
     }
 
+    /// `11-29 14:05` in the current year, else `2027-01-04 09:00` (narrow table columns).
+    func compact(_ date: Date) -> String {
+        let text = minute(date)
+        return calendar.component(.year, from: date) == calendar.component(.year, from: now)
+            ? String(text.dropFirst(5)) : text
+    }
+
     /// `2026-11-29 14:05 -03 (in 3h 20m)` or `(… ago)`.
     func withDistance(_ date: Date) -> String {
         "\(full(date)) (\(distance(date)))"
@@ -33,7 +40,7 @@ struct TimeText: Sendable {
     /// `in 3h 20m`, `2d 1h ago`, `now`.
     func distance(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince(now).rounded())
-        if abs(seconds) < 60 { return "now" }
+        if seconds == 0 { return "now" }
         let span = Self.span(seconds: abs(seconds))
         return seconds > 0 ? "in \(span)" : "\(span) ago"
     }

@@ -18,7 +18,13 @@ struct UnixSocketTransport: Sendable {
     func send(_ request: HTTPRequest) throws(FollowupError) -> HTTPResponse {
         let descriptor = try connect()
         defer { close(descriptor) }
-        try write(request.serialized, to: descriptor)
+        do throws(FollowupError) {
+            try write(request.serialized, to: descriptor)
+        } catch let failure {
+            // The daemon may have answered (413, say) and closed before taking the whole body.
+            guard failure.code == .unreachable, let answer = try? readResponse(from: descriptor) else { throw failure }
+            return answer
+        }
         return try readResponse(from: descriptor)
     }
 
@@ -29,7 +35,8 @@ struct UnixSocketTransport: Sendable {
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
         guard !pathBytes.isEmpty, pathBytes.count < capacity else {
             throw FollowupError(
-                .usage, "the socket path \"\(path)\" is \(pathBytes.isEmpty ? "empty" : "longer than \(capacity - 1) bytes")")
+                .usage,
+                "the socket path \"\(path)\" is \(pathBytes.isEmpty ? "empty" : "longer than \(capacity - 1) bytes")")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: pathBytes)
@@ -41,7 +48,9 @@ struct UnixSocketTransport: Sendable {
         setTimeout(SO_SNDTIMEO, on: descriptor)
         let result = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                retryingOnInterrupt { Glibc.connect(descriptor, socketAddress, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                retryingOnInterrupt {
+                    Glibc.connect(descriptor, socketAddress, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
             }
         }
         guard result == 0 else {
@@ -54,7 +63,8 @@ struct UnixSocketTransport: Sendable {
                     "not allowed to connect to followupd at \(path): \(describe(code)) (the socket's group decides who may connect)"
                 )
             case EAGAIN, EWOULDBLOCK, EINPROGRESS, ETIMEDOUT:
-                throw FollowupError(.busy, "followupd at \(path) did not accept the connection within \(seconds) s; try again")
+                throw FollowupError(
+                    .busy, "followupd at \(path) did not accept the connection within \(seconds) s; try again")
             default:
                 throw unreachable(code)
             }
@@ -73,10 +83,12 @@ struct UnixSocketTransport: Sendable {
             guard sent > 0 else {
                 let code = errno
                 if code == EAGAIN || code == EWOULDBLOCK {
-                    throw FollowupError(.busy, "followupd at \(path) did not take the request within \(seconds) s; try again")
+                    throw FollowupError(
+                        .busy, "followupd at \(path) did not take the request within \(seconds) s; try again")
                 }
                 throw FollowupError(
-                    .unreachable, "cannot reach followupd at \(path): the connection broke while sending: \(describe(code))")
+                    .unreachable,
+                    "cannot reach followupd at \(path): the connection broke while sending: \(describe(code))")
             }
             offset += sent
         }

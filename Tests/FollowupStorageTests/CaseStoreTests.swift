@@ -174,15 +174,16 @@ import Testing
             }
             let results = try await store.openCases(makes)
             let ids = results.map { try? $0.get().id.number }
-            #expect(ids == [1, 2, nil, 3, 4])
+            #expect(ids == [1, 2, nil, 4, 5], "a refused case leaves its id unused")
             if case .failure(let error as FollowupError) = results[2] {
                 #expect(error.field == "subject")
             } else {
                 Issue.record("the invalid case was not refused")
             }
             #expect(try await store.counts().cases[.awaitingPartner] == 4)
-            #expect(try await store.findCase(CaseID(4))?.subject == "Assunto 5")
-            #expect(try await store.timeline(of: CaseID(3)).map(\.kind) == [.opened])
+            #expect(try await store.findCase(CaseID(5))?.subject == "Assunto 5")
+            #expect(try await store.findCase(CaseID(3)) == nil)
+            #expect(try await store.timeline(of: CaseID(4)).map(\.kind) == [.opened])
         }
     }
 }
