@@ -55,6 +55,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libsystemd (sd_notify, sd_journal_sendv), found through pkg-config.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // systemd integration: readiness, status, watchdog, reload notices, the journal.
+        .target(
+            name: "FollowupSystemd",
+            dependencies: [
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The control socket: HTTP/1.1 + JSON over a Unix socket, peer credentials, metrics.
         .target(
             name: "FollowupControl",
@@ -76,6 +88,7 @@ let package = Package(
             name: "FollowupDaemon",
             dependencies: [
                 "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupControl", "FollowupAPI",
+                "FollowupSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -85,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "followupd",
             dependencies: [
-                "FollowupDaemon",
+                "FollowupDaemon", "FollowupSystemd",
                 "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "FollowupCore", "FollowupStorage", "FollowupAPI", "FollowupControl",
+                "FollowupCore", "FollowupStorage", "FollowupAPI", "FollowupControl", "FollowupSystemd",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings),

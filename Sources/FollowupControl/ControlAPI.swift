@@ -65,6 +65,7 @@ public struct ControlAPI: HTTPResponder {
             response = Self.errorResponse(error)
         }
         metrics.record(route: "\(request.method.rawValue) \(route ?? "unknown")", status: response.status.code, since: started)
+        if let peer, request.method != .GET { logChange(request, segments: segments, peer: peer, response: response) }
         return response
     }
 
@@ -92,12 +93,6 @@ public struct ControlAPI: HTTPResponder {
                 throw FollowupError(
                     .forbidden, "\(peer.name) may only read: changes need a group listed in control.admins")
             }
-            logger.info(
-                "control request",
-                metadata: [
-                    "followup.peer_uid": "\(peer.uid)", "followup.peer_pid": "\(peer.pid)",
-                    "followup.by": "\(peer.name)", "followup.request": "\(method.rawValue) \(request.path)",
-                ])
         }
         switch route {
         case "/v1/status": return try Self.json(.ok, await statusJSON())
@@ -114,6 +109,21 @@ public struct ControlAPI: HTTPResponder {
             let id = try Self.caseID(segments[2])
             return try await caseRoute(route, request, id: id, peer: peer)
         }
+    }
+
+    /// Logs a state-changing request with its peer, and the case it concerned.
+    private func logChange(_ request: HTTPRequest, segments: [String], peer: Peer, response: HTTPResponse) {
+        var metadata: Logger.Metadata = [
+            "followup.event": "control_request", "followup.peer_uid": "\(peer.uid)", "followup.peer_pid": "\(peer.pid)",
+            "followup.by": "\(peer.name)", "followup.request": "\(request.method.rawValue) \(request.path)",
+            "followup.status": "\(response.status.code)",
+        ]
+        let location = response.headers.first(name: "location").map { String($0.split(separator: "/").last ?? "") }
+        if let id = location.flatMap(CaseID.init(parsing:)) ?? (segments.count >= 3 ? CaseID(parsing: segments[2]) : nil) {
+            metadata["followup.case"] = "\(id)"
+        }
+        let level: Logger.Level = response.status.code < 400 ? .info : .notice
+        logger.log(level: level, "control request", metadata: metadata)
     }
 
     /// The route template of a path (`/v1/cases/{id}/notes`), or nil when none matches.

@@ -4,6 +4,7 @@ import FollowupControl
 import FollowupCore
 import FollowupEngine
 import FollowupStorage
+import FollowupSystemd
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -20,11 +21,14 @@ public struct Daemon: Sendable {
     public let adoptedControlSocket: CInt?
     public let environment: [String: String]
     public let logger: Logger
+    /// Test-only: the scheduler stops going round after its first pass (the watchdog must notice).
+    public let stallSchedulerForTesting: Bool
 
     public init(
         configuration: Configuration, configurationPath: String, adoptedControlSocket: CInt? = nil,
-        environment: [String: String], logger: Logger
+        environment: [String: String], logger: Logger, stallSchedulerForTesting: Bool = false
     ) {
+        self.stallSchedulerForTesting = stallSchedulerForTesting
         self.configuration = configuration
         self.configurationPath = configurationPath
         self.adoptedControlSocket = adoptedControlSocket
@@ -52,9 +56,12 @@ public struct Daemon: Sendable {
         let desk = Desk(store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, logger: logger)
         let scheduler = Scheduler(
             store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell,
-            logger: logger.with("followup.component", "scheduler"))
+            logger: logger.with("followup.component", "scheduler"), stallForTesting: stallSchedulerForTesting)
+        let notifier = Notifier()
+        let summary: @Sendable () async -> String? = { try? await Self.statusLine(store) }
         let reloader = Reloader(
-            path: configurationPath, environment: environment, rulebooks: rulebooks, access: access, logger: logger)
+            path: configurationPath, environment: environment, rulebooks: rulebooks, access: access, logger: logger,
+            notifier: notifier, summary: summary)
         let metrics = MetricsExporter()
         let status: StatusSource
         switch configuration.storage {
@@ -63,16 +70,25 @@ public struct Daemon: Sendable {
         }
         let api = ControlAPI(
             desk: desk, store: store, rulebooks: rulebooks, access: access, clock: clock, status: status,
-            metrics: metrics, logger: logger.with("followup.component", "control"), reload: { reloader.reload() })
+            metrics: metrics, logger: logger.with("followup.component", "control"), reload: { await reloader.reload() })
         let control = configuration.control
         let listener: ControlServer.Listener =
             adoptedControlSocket.map { .adopted($0) } ?? .path(control.socket, mode: control.mode, group: control.group)
         let logger = self.logger
+        let initialStatus = try await Self.statusLine(store)
+        // READY=1 once storage is open and the control socket listens; catch-up runs after.
         let server = ControlServer(
             listener: listener, api: api, logger: logger.with("followup.component", "control"),
-            onListening: { logger.info("followupd ready", metadata: ["followup.event": "ready"]) })
+            onListening: {
+                notifier.ready(status: initialStatus)
+                logger.info("followupd ready", metadata: ["followup.event": "ready"])
+            })
+        let tolerance = notifier.watchdogInterval.map { Double($0.components.seconds) } ?? 60
+        let watchdog = WatchdogService(
+            notifier: notifier, healthy: { _ in scheduler.isHealthy(at: clock.now(), tolerance: tolerance) },
+            status: summary, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: server), .init(service: scheduler), .init(service: reloader),
+            .init(service: server), .init(service: scheduler), .init(service: reloader), .init(service: watchdog),
         ]
         if let listen = configuration.metrics {
             services.append(
@@ -85,13 +101,26 @@ public struct Daemon: Sendable {
         logger.info(
             "followupd starting",
             metadata: [
+                "followup.event": "started",
                 "followup.version": "\(FollowupVersion.current)", "followup.storage": "\(status.engine):\(status.location)",
                 "followup.open_cases": "\(counts.cases.filter { $0.key.isOpen }.values.reduce(0, +))",
             ])
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        logger.info("followupd stopped")
+        logger.info("followupd stopped", metadata: ["followup.event": "stopped"])
+    }
+
+    /// The one-line summary of `STATUS=`: from the counters, never counting rows.
+    static func statusLine(_ store: any CaseStore) async throws -> String {
+        let counts = try await store.counts()
+        var parts = [
+            "\(counts.cases[.awaitingPartner] ?? 0) awaiting partner", "\(counts.cases[.awaitingUs] ?? 0) awaiting us",
+            "\(counts.cases[.returnedToClient] ?? 0) with the client",
+        ]
+        if let next = try await store.nextDeadline() { parts.append("next deadline \(Timestamp.format(next))") }
+        parts.append("outbox \(counts.outbox[.pending] ?? 0) pending, \(counts.outbox[.failed] ?? 0) failed")
+        return parts.joined(separator: "; ")
     }
 }
 
@@ -103,8 +132,15 @@ final class Reloader: Service {
     let rulebooks: RulebookHolder
     let access: AccessHolder
     let logger: Logger
+    let notifier: Notifier
+    let summary: @Sendable () async -> String?
 
-    init(path: String, environment: [String: String], rulebooks: RulebookHolder, access: AccessHolder, logger: Logger) {
+    init(
+        path: String, environment: [String: String], rulebooks: RulebookHolder, access: AccessHolder, logger: Logger,
+        notifier: Notifier, summary: @escaping @Sendable () async -> String?
+    ) {
+        self.notifier = notifier
+        self.summary = summary
         self.path = path
         self.environment = environment
         self.rulebooks = rulebooks
@@ -115,22 +151,34 @@ final class Reloader: Service {
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
-            for await _ in signals { _ = self.reload() }
+            for await _ in signals { _ = await self.reload() }
         }
     }
 
-    /// Reads the file again and puts it in force, or refuses it.
-    func reload() -> ReloadJSON {
+    /// Reads the file again and puts it in force, or refuses it; systemd is told
+    /// `RELOADING=1` before and `READY=1` after, either way.
+    func reload() async -> ReloadJSON {
+        notifier.reloading()
+        let outcome = apply()
+        notifier.ready(status: await summary() ?? "running")
+        return outcome
+    }
+
+    private func apply() -> ReloadJSON {
         let running = rulebooks.current.configuration
         let next: Configuration
         do {
             next = try Configuration.load(contentsOf: path, environment: environment)
         } catch {
-            logger.warning("configuration refused; the running one stays", metadata: ["followup.error": "\(error)"])
+            logger.warning(
+                "configuration refused; the running one stays",
+                metadata: ["followup.error": "\(error)", "followup.event": "reload_refused"])
             return ReloadJSON(reloaded: false, message: "\(path): \(error)")
         }
         if let refusal = next.reloadRefusal(comparedTo: running) {
-            logger.warning("configuration refused; the running one stays", metadata: ["followup.error": "\(refusal)"])
+            logger.warning(
+                "configuration refused; the running one stays",
+                metadata: ["followup.error": "\(refusal)", "followup.event": "reload_refused"])
             return ReloadJSON(reloaded: false, message: "\(path): \(refusal)")
         }
         rulebooks.replace(with: Rulebook(next))

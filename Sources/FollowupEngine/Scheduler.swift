@@ -20,12 +20,20 @@ public final class Scheduler: Service {
     let logger: Logger
     let batchSize: Int
     let recheckInterval: TimeInterval
-    private let progress = Mutex<Date?>(nil)
+    private let heartbeat = Mutex<Heartbeat>(.working(since: .distantPast))
+    let stallForTesting: Bool
+
+    /// What the loop is doing: working on due stages since an instant, or asleep until one.
+    public enum Heartbeat: Sendable, Equatable {
+        case working(since: Date)
+        case sleeping(until: Date)
+    }
 
     public init(
         store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell, logger: Logger,
-        batchSize: Int = 500, recheckInterval: TimeInterval = 120
+        batchSize: Int = 500, recheckInterval: TimeInterval = 120, stallForTesting: Bool = false
     ) {
+        self.stallForTesting = stallForTesting
         self.store = store
         self.rulebooks = rulebooks
         self.clock = clock
@@ -35,8 +43,14 @@ public final class Scheduler: Service {
         self.recheckInterval = recheckInterval
     }
 
-    /// When the loop last went round (for the watchdog: a stuck loop stops advancing this).
-    public var lastProgress: Date? { progress.withLock { $0 } }
+    /// Whether the loop is alive at `now` (for the watchdog): it went round less than
+    /// `tolerance` ago, or it sleeps until a deadline not more than `tolerance` past.
+    public func isHealthy(at now: Date, tolerance: TimeInterval) -> Bool {
+        switch heartbeat.withLock({ $0 }) {
+        case .working(let since): now.timeIntervalSince(since) < tolerance
+        case .sleeping(let until): now.timeIntervalSince(until) < tolerance
+        }
+    }
 
     public func run() async throws {
         do {
@@ -51,7 +65,7 @@ public final class Scheduler: Service {
         var failures = 0
         while !Task.isCancelled {
             let now = clock.now()
-            progress.withLock { $0 = now }
+            heartbeat.withLock { $0 = .working(since: now) }
             let wakeAt: Date
             do {
                 let busy = try await runDue(now: now)
@@ -66,10 +80,20 @@ public final class Scheduler: Service {
                 let backoff = min(60, pow(2, Double(min(failures, 6))) / 2)
                 logger.error(
                     "scheduler could not reach storage; retrying",
-                    metadata: ["followup.error": "\(error)", "followup.retry_in": "\(backoff)s"])
+                    metadata: [
+                        "followup.error": "\(error)", "followup.retry_in": "\(backoff)s",
+                        "followup.event": "storage_unavailable",
+                    ])
                 wakeAt = now.addingTimeInterval(backoff)
             }
-            if wakeAt > now { await doorbell.wait(until: wakeAt, on: clock) }
+            if stallForTesting {
+                logger.warning("scheduler stalled on purpose (--test-stall-scheduler)")
+                try await Task.sleep(for: .seconds(86_400 * 365))
+            }
+            if wakeAt > now {
+                heartbeat.withLock { $0 = .sleeping(until: wakeAt) }
+                await doorbell.wait(until: wakeAt, on: clock)
+            }
         }
     }
 

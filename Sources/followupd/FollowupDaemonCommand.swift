@@ -2,6 +2,7 @@ import ArgumentParser
 import FollowupConfig
 import FollowupCore
 import FollowupDaemon
+import FollowupSystemd
 import Foundation
 import Logging
 
@@ -19,6 +20,9 @@ struct FollowupDaemonCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Validate the configuration and exit: 0 when valid, 78 with the problem otherwise.")
     var checkConfig = false
 
+    @Flag(name: .long, help: .hidden)
+    var testStallScheduler = false
+
     func run() async throws {
         let configuration: Configuration
         do {
@@ -32,7 +36,15 @@ struct FollowupDaemonCommand: AsyncParsableCommand {
             return
         }
         let level = Logger.Level(rawValue: configuration.log.level.rawValue) ?? .info
+        let environment = ProcessInfo.processInfo.environment
+        let toJournal =
+            switch configuration.log.target {
+            case .journal: true
+            case .stderr: false
+            case .auto: JournalLogHandler.stderrIsJournal(environment: environment)
+            }
         LoggingSystem.bootstrap { label in
+            if toJournal { return JournalLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -41,7 +53,7 @@ struct FollowupDaemonCommand: AsyncParsableCommand {
         do {
             try await Daemon(
                 configuration: configuration, configurationPath: config, adoptedControlSocket: Self.passedControlSocket(),
-                environment: ProcessInfo.processInfo.environment, logger: logger
+                environment: environment, logger: logger, stallSchedulerForTesting: testStallScheduler
             ).run()
         } catch let error as FollowupError where error.code == .invalidConfiguration {
             FileHandle.standardError.write(Data("followupd: \(config): \(error.message)\n".utf8))

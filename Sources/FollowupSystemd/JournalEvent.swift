@@ -1,0 +1,38 @@
+/// The kinds of event the daemon logs, each with one fixed journal `MESSAGE_ID` documented
+/// in `systemd/followupd.catalog` (`journalctl -x` shows the explanation).
+///
+/// Log calls name the kind in their `followup.event` metadata; the journal handler turns it
+/// into `MESSAGE_ID` and `FOLLOWUP_EVENT`.
+public enum JournalEvent: String, CaseIterable, Sendable {
+    case started, ready, stopping, stopped, reloaded
+    case reloadRefused = "reload_refused"
+    case opened, changed, stages, resent
+    case reportGenerated = "report_generated"
+    case notificationDelivered = "notification_delivered"
+    case notificationFailed = "notification_failed"
+    case escalation
+    case controlRequest = "control_request"
+    case storageUnavailable = "storage_unavailable"
+
+    /// The 128-bit id, lowercase hex, as the journal and the catalog write it.
+    public var messageID: String {
+        switch self {
+        case .started: "862f28628a1949cb9dc4b5b2cccadecf"
+        case .ready: "d9fdcb0294f4451d9a80eaf98a74c0a9"
+        case .stopping: "464d792368a24a9197bb15531dca1061"
+        case .stopped: "c29d326ea9ff41ceaf63e4fcdf8d0ba2"
+        case .reloaded: "0fc126443d9e4ac78fd8cc646df16597"
+        case .reloadRefused: "1d37d4542bbf4c328ec4aa9e49793c23"
+        case .opened: "9f6deea373ec4022b5d1495dc0f12508"
+        case .changed: "ea160f469cdb47e0a23d67a01a54f29b"
+        case .stages: "4564eb31dd03402086d387393d669f0b"
+        case .resent: "72be6d2d67e84d4baff75e3649cb76af"
+        case .reportGenerated: "5613e30a46cd409cbb26972b9b001363"
+        case .notificationDelivered: "a12f7a83178b4dd1b5af3e31dc107de8"
+        case .notificationFailed: "6217cf428fff40669cf65392307a1a7e"
+        case .escalation: "31a74368479d4b948255d822837f5965"
+        case .controlRequest: "87158050dd764468ba7c1fcc4af98190"
+        case .storageUnavailable: "4456a2a5a13444d4af56b4bf95fade10"
+        }
+    }
+}
