@@ -30,22 +30,26 @@ public final class WatchdogService: Service {
     public func run() async throws {
         let interval = notifier.watchdogInterval
         let tick = interval.map { min($0 / 2, statusEvery) } ?? statusEvery
-        var stuck = false
         await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                do { try await Task.sleep(for: tick) } catch { break }
-                if let line = await status() { notifier.status(line) }
-                guard interval != nil else { continue }
-                if healthy(Date()) {
-                    notifier.watchdog()
-                    stuck = false
-                } else if !stuck {
-                    stuck = true
-                    logger.critical("the scheduler loop is stuck: watchdog pings stop", metadata: ["followup.event": "stopping"])
-                }
-            }
+            await cancelWhenGracefulShutdown { await self.loop(tick: tick, interval: interval) }
         } onGracefulShutdown: {
             self.notifier.stopping()
+        }
+    }
+
+    private func loop(tick: Duration, interval: Duration?) async {
+        var stuck = false
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: tick) } catch { break }
+            if let line = await status() { notifier.status(line) }
+            guard interval != nil else { continue }
+            if healthy(Date()) {
+                notifier.watchdog()
+                stuck = false
+            } else if !stuck {
+                stuck = true
+                logger.critical("the scheduler loop is stuck: watchdog pings stop", metadata: ["followup.event": "stopping"])
+            }
         }
     }
 }

@@ -39,6 +39,53 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: workspace.directory.appendingPathComponent("control.sock").path))
     }
 
+    /// A listening socket held across a restart, as systemd holds followupd.socket: a request
+    /// sent while no daemon runs waits in the backlog and the next daemon answers it.
+    @Test func requestsSentDuringARestartAreAnswered() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.writeConfiguration(resendAfter: "1h", reportAfter: "3h")
+        let path = workspace.directory.appendingPathComponent("held.sock").path
+        let listener = try Self.listen(at: path)
+        defer { close(listener) }
+        func start() throws -> pid_t {
+            // LISTEN_PID must be the daemon's own pid: the shell's, kept by exec.
+            let command = "LISTEN_PID=$$ LISTEN_FDS=1 LISTEN_FDNAMES=control exec '\(DaemonProcess.binary.path)' --config '\(workspace.configPath)'"
+            return try Self.spawn(["/bin/sh", "-c", command], stderr: workspace.directory.appendingPathComponent("held.log").path, passing: listener)
+        }
+        let first = try start()
+        let up = try await eventually { (try? RawClient.request(path, "GET", "/v1/status").status) == 200 }
+        #expect(up)
+        kill(first, SIGTERM)
+        var status: Int32 = 0
+        waitpid(first, &status, 0)
+        // No daemon now: this request is queued by the kernel on the held socket.
+        let pending = try RawClient(path: path)
+        pending.send("GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let second = try start()
+        defer {
+            kill(second, SIGTERM)
+            waitpid(second, &status, 0)
+        }
+        #expect(RawClient.parse(pending.readAll()).status == 200, "answered by the restarted daemon")
+    }
+
+    static func listen(at path: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, Glibc.listen(fd, 64) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        return fd
+    }
+
     @Test func metricsOnTheSocketAndOnLoopbackTCP() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
@@ -60,11 +107,13 @@ import Testing
         #expect(daemon.terminate() == 0)
     }
 
-    /// posix_spawn with standard error to a file; the caller reaps the child with waitpid.
-    static func spawn(_ arguments: [String], stderr: String) throws -> pid_t {
+    /// posix_spawn with standard error to a file (and `descriptor` as fd 3); the caller reaps
+    /// the child with waitpid.
+    static func spawn(_ arguments: [String], stderr: String, passing descriptor: Int32? = nil) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        if let descriptor { posix_spawn_file_actions_adddup2(&actions, descriptor, 3) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var pid: pid_t = 0
