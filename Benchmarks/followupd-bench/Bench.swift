@@ -20,7 +20,8 @@ struct Storm: AsyncParsableCommand {
 
     @Option(help: "How many cases.") var cases = 100_000
     @Option(help: "The followupd binary (build it with -c release).") var binary = ".build/release/followupd"
-    @Option(help: "A folder for the database and configuration (created, then removed).") var dir = "/tmp/followupd-bench-storm"
+    @Option(help: "A folder for the database and configuration (created, then removed).") var dir =
+        "/tmp/followupd-bench-storm"
 
     func run() async throws {
         let rig = try BenchRig(directory: dir, binary: binary)
@@ -63,7 +64,8 @@ struct Startup: AsyncParsableCommand {
 
     @Option(help: "How many open cases.") var cases = 1_000_000
     @Option(help: "The followupd binary (build it with -c release).") var binary = ".build/release/followupd"
-    @Option(help: "A folder for the database and configuration (created, then removed).") var dir = "/tmp/followupd-bench-startup"
+    @Option(help: "A folder for the database and configuration (created, then removed).") var dir =
+        "/tmp/followupd-bench-startup"
 
     func run() async throws {
         let rig = try BenchRig(directory: dir, binary: binary)

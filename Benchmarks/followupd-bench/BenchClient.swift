@@ -21,7 +21,9 @@ final class BenchClient {
             raw[bytes.count] = 0
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard result == 0 else { throw BenchError(message: "cannot connect to \(path)") }
     }
@@ -31,7 +33,11 @@ final class BenchClient {
     /// Sends one request and reads its response; returns the status code.
     func request(_ method: String, _ target: String, body: String? = nil) throws -> Int {
         var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"
-        if let body { text += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)" } else { text += "\r\n" }
+        if let body {
+            text += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        } else {
+            text += "\r\n"
+        }
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
@@ -45,7 +51,8 @@ final class BenchClient {
             if headerEnd == nil, let range = findHeaderEnd() { headerEnd = range }
             if let end = headerEnd {
                 let head = String(decoding: pending[..<end], as: UTF8.self)
-                let length = head.lowercased().components(separatedBy: "\r\n")
+                let length =
+                    head.lowercased().components(separatedBy: "\r\n")
                     .first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 if pending.count >= end + 4 + length {

@@ -38,7 +38,8 @@ struct BenchRig {
                 let request = NewCase(
                     client: Client(name: "Cliente \(n)", ticket: "SSC-\(n)"),
                     partner: PartnerContact(name: "SIEG", emails: ["suporte@sieg.example"]),
-                    subject: "Assunto \(n)", verification: "Verificar a integração \(n)", owner: "joana", sentAt: sentAt)
+                    subject: "Assunto \(n)", verification: "Verificar a integração \(n)", owner: "joana", sentAt: sentAt
+                )
                 return { id in
                     let transition = try CaseMachine.open(request, id: id, in: env)
                     return StoredChange(case: transition.case, entries: transition.entries)

@@ -6,12 +6,14 @@ import Synchronization
 /// committed before its answer, beside APScheduler 3 on the same workload in the same run.
 struct Opens: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Opens through the socket (opens/s, p50/p99) and the ratio to APScheduler 3 with its SQLite job store.")
+        abstract:
+            "Opens through the socket (opens/s, p50/p99) and the ratio to APScheduler 3 with its SQLite job store.")
 
     @Option(help: "How many cases to open.") var cases = 20_000
     @Option(help: "Concurrent clients.") var clients = 32
     @Option(help: "The followupd binary (build it with -c release).") var binary = ".build/release/followupd"
-    @Option(help: "A folder for the database and configuration (created, then removed).") var dir = "/tmp/followupd-bench-opens"
+    @Option(help: "A folder for the database and configuration (created, then removed).") var dir =
+        "/tmp/followupd-bench-opens"
     @Option(help: "Opens for the APScheduler run (it is slower).") var peerCases = 5_000
     @Flag(help: "Skip the APScheduler run.") var skipPeer = false
 
@@ -89,7 +91,9 @@ enum Peer {
         }
         let output = try shell(
             venv + "/bin/python", ["Benchmarks/apscheduler_opens.py", "--count", "\(cases)", "--clients", "\(clients)"])
-        guard let line = output.split(separator: "\n").last else { throw BenchError(message: "no output from the peer") }
+        guard let line = output.split(separator: "\n").last else {
+            throw BenchError(message: "no output from the peer")
+        }
         return try JSONDecoder().decode(Figures.self, from: Data(line.utf8))
     }
 

@@ -7,7 +7,8 @@ public enum APICoding {
     /// The encoder for responses and request bodies.
     public static func encoder(pretty: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(Timestamp.format(date))
@@ -23,7 +24,8 @@ public enum APICoding {
             let text = try container.decode(String.self)
             guard let date = Timestamp.parse(text) else {
                 throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "\"\(text)\" is not an RFC 3339 time (like 2026-11-29T14:00:00-03:00)")
+                    in: container,
+                    debugDescription: "\"\(text)\" is not an RFC 3339 time (like 2026-11-29T14:00:00-03:00)")
             }
             return date
         }

@@ -80,7 +80,10 @@ public struct ContactBody: Codable, Sendable, Hashable {
     public var messageID: String?
     public var note: String?
 
-    public init(at: Date? = nil, channel: ContactChannel? = nil, to: [String]? = nil, messageID: String? = nil, note: String? = nil) {
+    public init(
+        at: Date? = nil, channel: ContactChannel? = nil, to: [String]? = nil, messageID: String? = nil,
+        note: String? = nil
+    ) {
         self.at = at
         self.channel = channel
         self.to = to

@@ -13,13 +13,15 @@ extension ControlAPI {
         var filter = CaseFilter()
         if let text = query["state"] {
             guard let state = CaseState(rawValue: text) else {
-                throw FollowupError.invalid("state", "must be one of \(CaseState.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw FollowupError.invalid(
+                    "state", "must be one of \(CaseState.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             filter.state = state
         }
         if let text = query["kind"] {
             guard let kind = CaseKind(rawValue: text) else {
-                throw FollowupError.invalid("kind", "must be one of \(CaseKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw FollowupError.invalid(
+                    "kind", "must be one of \(CaseKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             filter.kind = kind
         }
@@ -29,7 +31,9 @@ extension ControlAPI {
         filter.ticket = query["ticket"]
         if let overdue = query["overdue"], overdue != "false" { filter.dueBefore = clock.now() }
         if let after = query["after"] {
-            guard let id = CaseID(parsing: after) else { throw FollowupError.invalid("after", "must be a case id (FU-<n>)") }
+            guard let id = CaseID(parsing: after) else {
+                throw FollowupError.invalid("after", "must be a case id (FU-<n>)")
+            }
             filter.afterID = id
         }
         if let text = query["limit"] {
@@ -49,7 +53,8 @@ extension ControlAPI {
         let body = try Self.decode(OpenCaseBody.self, from: request)
         if body.send == true {
             throw FollowupError.invalid(
-                "send", "this daemon does not mail first requests yet: send it yourself and give sent_at (and message_id)")
+                "send",
+                "this daemon does not mail first requests yet: send it yourself and give sent_at (and message_id)")
         }
         if let kind = body.kind, kind != .thirdParty {
             throw FollowupError.invalid("kind", "only third_party cases are opened here")
@@ -69,7 +74,9 @@ extension ControlAPI {
         let command: CaseCommand
         switch (request.method, route) {
         case (.GET, "/v1/cases/{id}"):
-            guard let found = try await store.findCase(id) else { throw FollowupError(.notFound, "\(id) does not exist") }
+            guard let found = try await store.findCase(id) else {
+                throw FollowupError(.notFound, "\(id) does not exist")
+            }
             return try Self.json(.ok, CaseJSON(found, events: try await store.timeline(of: id)))
         case (.GET, "/v1/cases/{id}/report"):
             return try await report(request, id: id)
@@ -116,7 +123,8 @@ extension ControlAPI {
         }
         guard try await store.findCase(id) != nil else { throw FollowupError(.notFound, "\(id) does not exist") }
         guard let report = try await store.latestReport(of: id) else {
-            throw FollowupError(.notFound, "\(id) has no report yet: one is issued at the report deadline or on a refusal")
+            throw FollowupError(
+                .notFound, "\(id) has no report yet: one is issued at the report deadline or on a refusal")
         }
         return HTTPResponse(status: .ok, body: ByteBuffer(bytes: report.document))
     }
@@ -153,7 +161,8 @@ extension ControlAPI {
     }
 
     static func replay(_ stored: StoredAnswer) -> HTTPResponse {
-        var response = HTTPResponse(status: HTTPResponseStatus(statusCode: stored.status), body: ByteBuffer(bytes: stored.body))
+        var response = HTTPResponse(
+            status: HTTPResponseStatus(statusCode: stored.status), body: ByteBuffer(bytes: stored.body))
         response.headers.add(name: "idempotent-replayed", value: "true")
         if stored.status == 201, let subject = try? APICoding.decoder().decode(CaseJSON.self, from: stored.body) {
             response.headers.add(name: "location", value: "/v1/cases/\(subject.id)")

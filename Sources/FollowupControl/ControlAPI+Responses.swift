@@ -16,7 +16,8 @@ extension ControlAPI {
     }
 
     /// Decodes a JSON body; every failure names the field at fault and what it should be.
-    static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest, emptyAllowed: Bool = false) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest, emptyAllowed: Bool = false) throws -> T
+    {
         var data = Data(request.body.readableBytesView)
         if data.isEmpty {
             guard emptyAllowed else { throw FollowupError.invalid("body", "a JSON object is required") }
@@ -54,7 +55,9 @@ extension ControlAPI {
             let field = path(context.codingPath)
             if field.isEmpty { return .invalid("body", "is not valid JSON (UTF-8 text with one object)") }
             let detail = context.debugDescription
-            if detail.contains("Cannot initialize") { return .invalid(field, "has a value that is not one of the allowed ones") }
+            if detail.contains("Cannot initialize") {
+                return .invalid(field, "has a value that is not one of the allowed ones")
+            }
             return .invalid(field, detail)
         @unknown default:
             return .invalid("body", "could not be read")

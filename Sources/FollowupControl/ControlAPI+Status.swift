@@ -51,7 +51,9 @@ extension ControlAPI {
     func due(_ request: HTTPRequest) async throws -> HTTPResponse {
         var within = WorkDuration.time(seconds: 24 * 3600)
         if let text = request.query["within"] {
-            do { within = try WorkDuration(parsing: text) } catch { throw FollowupError.invalid("within", error.description) }
+            do { within = try WorkDuration(parsing: text) } catch {
+                throw FollowupError.invalid("within", error.description)
+            }
         }
         let limit = clock.now().addingTimeInterval(TimeInterval(within.nominalSeconds))
         let upcoming = try await store.upcomingStages(before: limit, max: 500)

@@ -39,7 +39,8 @@ public struct ControlAPI: HTTPResponder {
 
     public init(
         desk: Desk, store: any CaseStore, rulebooks: RulebookHolder, access: AccessHolder, clock: any WallClock,
-        status: StatusSource, metrics: MetricsExporter, logger: Logger, reload: @escaping @Sendable () async -> ReloadJSON
+        status: StatusSource, metrics: MetricsExporter, logger: Logger,
+        reload: @escaping @Sendable () async -> ReloadJSON
     ) {
         self.desk = desk
         self.store = store
@@ -64,15 +65,19 @@ public struct ControlAPI: HTTPResponder {
         } catch {
             response = Self.errorResponse(error)
         }
-        metrics.record(route: "\(request.method.rawValue) \(route ?? "unknown")", status: response.status.code, since: started)
+        metrics.record(
+            route: "\(request.method.rawValue) \(route ?? "unknown")", status: response.status.code, since: started)
         if let peer, request.method != .GET { logChange(request, segments: segments, peer: peer, response: response) }
         return response
     }
 
-    private func dispatch(_ request: HTTPRequest, segments: [String], route: String?, peer: Peer?) async throws -> HTTPResponse {
+    private func dispatch(_ request: HTTPRequest, segments: [String], route: String?, peer: Peer?) async throws
+        -> HTTPResponse
+    {
         let method = request.method
         guard let route else {
-            throw FollowupError(.notFound, "there is no route \(method.rawValue) \(request.path) (see docs/openapi.yaml)")
+            throw FollowupError(
+                .notFound, "there is no route \(method.rawValue) \(request.path) (see docs/openapi.yaml)")
         }
         guard Self.routes.contains("\(method.rawValue) \(route)") else {
             throw FollowupError(
@@ -119,7 +124,9 @@ public struct ControlAPI: HTTPResponder {
             "followup.status": "\(response.status.code)",
         ]
         let location = response.headers.first(name: "location").map { String($0.split(separator: "/").last ?? "") }
-        if let id = location.flatMap(CaseID.init(parsing:)) ?? (segments.count >= 3 ? CaseID(parsing: segments[2]) : nil) {
+        if let id = location.flatMap(CaseID.init(parsing:))
+            ?? (segments.count >= 3 ? CaseID(parsing: segments[2]) : nil)
+        {
             metadata["followup.case"] = "\(id)"
         }
         let level: Logger.Level = response.status.code < 400 ? .info : .notice

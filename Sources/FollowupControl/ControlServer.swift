@@ -188,7 +188,8 @@ public final class ControlServer: Service {
             }
         }
         if connected == 0 {
-            throw ControlServerError("control.socket: another process is already listening on \(path); is followupd running?")
+            throw ControlServerError(
+                "control.socket: another process is already listening on \(path); is followupd running?")
         }
     }
 

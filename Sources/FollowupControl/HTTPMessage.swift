@@ -41,7 +41,10 @@ public struct HTTPResponse: Sendable {
     public var headers: HTTPHeaders
     public var body: ByteBuffer
 
-    public init(status: HTTPResponseStatus, contentType: String = "application/json", headers: HTTPHeaders = [:], body: ByteBuffer) {
+    public init(
+        status: HTTPResponseStatus, contentType: String = "application/json", headers: HTTPHeaders = [:],
+        body: ByteBuffer
+    ) {
         self.status = status
         self.contentType = contentType
         self.headers = headers

@@ -43,7 +43,8 @@ public struct MetricsExporter: Sendable {
         for kind in Stage.Kind.allCases {
             text += "followupd_stages_total{kind=\"\(kind.rawValue)\"} \(counts.stages[kind] ?? 0)\n"
         }
-        text += "# HELP followupd_outbox Notifications in the outbox, per delivery state.\n# TYPE followupd_outbox gauge\n"
+        text +=
+            "# HELP followupd_outbox Notifications in the outbox, per delivery state.\n# TYPE followupd_outbox gauge\n"
         for state in OutboxMessage.State.allCases {
             text += "followupd_outbox{state=\"\(state.rawValue)\"} \(counts.outbox[state] ?? 0)\n"
         }

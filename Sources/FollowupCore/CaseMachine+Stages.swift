@@ -26,7 +26,10 @@ extension CaseMachine {
         builder.current.timers.resends.removeFirst()
         builder.current.timers.firstPendingResend += 1
         if let report = builder.current.timers.report, report <= env.now {
-            builder.record(.skipped, note: "the report is also due, so it goes out instead of this resend", by: CaseEnvironment.daemon) {
+            builder.record(
+                .skipped, note: "the report is also due, so it goes out instead of this resend",
+                by: CaseEnvironment.daemon
+            ) {
                 $0.stage = Stage.Kind.resend.rawValue
                 $0.ordinal = ordinal
                 $0.cycle = cycle
@@ -42,7 +45,8 @@ extension CaseMachine {
             }
             builder.notify(
                 .manualResendRequested, [.owner],
-                "\(subject.id): reenviar manualmente a solicitação a \(subject.partner?.name ?? "o parceiro") (sem e-mail cadastrado)")
+                "\(subject.id): reenviar manualmente a solicitação a \(subject.partner?.name ?? "o parceiro") (sem e-mail cadastrado)"
+            )
             return
         }
         let notificationID = env.makeID()
@@ -69,7 +73,8 @@ extension CaseMachine {
                 PartnerMail(
                     notificationID: notificationID, attempt: number, to: partner.emails, messageID: messageID,
                     inReplyTo: references.last, references: references)))
-        builder.notify(.resent, [.owner], "\(subject.id): solicitação reenviada a \(partner.name) (tentativa \(number))")
+        builder.notify(
+            .resent, [.owner], "\(subject.id): solicitação reenviada a \(partner.name) (tentativa \(number))")
     }
 
     private static func report(_ builder: inout TransitionBuilder) {
@@ -120,7 +125,11 @@ extension CaseMachine {
         let subject = builder.current
         let isDeadline = stage.kind == .deadlineWarning
         let target = isDeadline ? subject.deadline : subject.implementationAt
-        if isDeadline { builder.current.timers.deadlineWarning = nil } else { builder.current.timers.implementationWarning = nil }
+        if isDeadline {
+            builder.current.timers.deadlineWarning = nil
+        } else {
+            builder.current.timers.implementationWarning = nil
+        }
         builder.record(.deadlineWarned, by: CaseEnvironment.daemon) {
             $0.stage = stage.kind.rawValue
             $0.field = isDeadline ? "deadline" : "implementation_at"

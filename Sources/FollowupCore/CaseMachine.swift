@@ -13,7 +13,8 @@ public enum CaseMachine {
     /// Opens a third-party case: attempt 1, and the first cycle starting when it was sent.
     public static func open(_ new: NewCase, id: CaseID, in env: CaseEnvironment) throws(FollowupError) -> Transition {
         guard new.kind == .thirdParty else {
-            throw .invalid("kind", "\(new.kind.rawValue) cases are opened with their own command, not as a third-party case")
+            throw .invalid(
+                "kind", "\(new.kind.rawValue) cases are opened with their own command, not as a third-party case")
         }
         let client = try Validate.client(new.client)
         guard let partnerIn = new.partner else { throw .invalid("partner", "a third-party case needs its partner") }
@@ -23,7 +24,9 @@ public enum CaseMachine {
         let owner = try Validate.text(new.owner, field: "owner", limit: 200)
         let sentAt = try Validate.pastOrNow(new.sentAt, field: "sent_at", now: env.now)
         let escalatedTo = try Validate.escalation(new.escalatedTo)
-        let messageID = try new.messageID.map { (id) throws(FollowupError) in try Validate.messageID(id, field: "message_id") }
+        let messageID = try new.messageID.map { (id) throws(FollowupError) in
+            try Validate.messageID(id, field: "message_id")
+        }
 
         let attempt = Attempt(
             number: 1, at: sentAt, channel: new.channel, by: env.by,
@@ -123,13 +126,15 @@ public enum CaseMachine {
         return builder.transition
     }
 
-    private static func contactSent(_ contact: ContactRecord, _ builder: inout TransitionBuilder) throws(FollowupError) {
+    private static func contactSent(_ contact: ContactRecord, _ builder: inout TransitionBuilder) throws(FollowupError)
+    {
         let env = builder.env
         let at = try Validate.pastOrNow(contact.at, field: "at", now: env.now)
         let messageID = try contact.messageID.map { (id) throws(FollowupError) in
             try Validate.messageID(id, field: "message_id")
         }
-        let to = try contact.to.isEmpty && contact.channel == .email
+        let to =
+            try contact.to.isEmpty && contact.channel == .email
             ? (builder.current.partner?.emails ?? []) : Validate.addresses(contact.to, field: "to")
         let note = try contact.note.map { (text) throws(FollowupError) in try Validate.text(text, field: "note") }
         let number = builder.current.attempts.count + 1

@@ -35,7 +35,8 @@ struct TransitionBuilder {
         _ event: NotificationEvent, _ audience: Set<NotificationIntent.Audience>, needsAck: Bool = false,
         _ summary: String
     ) {
-        actions.append(.notify(NotificationIntent(event: event, audience: audience, needsAck: needsAck, summary: summary)))
+        actions.append(
+            .notify(NotificationIntent(event: event, audience: audience, needsAck: needsAck, summary: summary)))
     }
 
     var policy: CasePolicy { env.policy(for: current) }

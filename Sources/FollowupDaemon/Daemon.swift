@@ -51,7 +51,8 @@ public struct Daemon: Sendable {
     public func run(clock: any WallClock = SystemClock()) async throws {
         let store = try Self.openStore(configuration, logger: logger)
         let rulebooks = RulebookHolder(Rulebook(configuration))
-        let access = AccessHolder(AccessPolicy(readers: configuration.control.readers, admins: configuration.control.admins))
+        let access = AccessHolder(
+            AccessPolicy(readers: configuration.control.readers, admins: configuration.control.admins))
         let doorbell = Doorbell()
         let desk = Desk(store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, logger: logger)
         let scheduler = Scheduler(
@@ -65,8 +66,12 @@ public struct Daemon: Sendable {
         let metrics = MetricsExporter()
         let status: StatusSource
         switch configuration.storage {
-        case .sqlite(let path): status = StatusSource(startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "sqlite", location: path)
-        case .postgres(let url, _): status = StatusSource(startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "postgresql", location: url)
+        case .sqlite(let path):
+            status = StatusSource(
+                startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "sqlite", location: path)
+        case .postgres(let url, _):
+            status = StatusSource(
+                startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "postgresql", location: url)
         }
         let api = ControlAPI(
             desk: desk, store: store, rulebooks: rulebooks, access: access, clock: clock, status: status,
@@ -102,7 +107,8 @@ public struct Daemon: Sendable {
             "followupd starting",
             metadata: [
                 "followup.event": "started",
-                "followup.version": "\(FollowupVersion.current)", "followup.storage": "\(status.engine):\(status.location)",
+                "followup.version": "\(FollowupVersion.current)",
+                "followup.storage": "\(status.engine):\(status.location)",
                 "followup.open_cases": "\(counts.cases.filter { $0.key.isOpen }.values.reduce(0, +))",
             ])
         let group = ServiceGroup(
@@ -184,7 +190,8 @@ final class Reloader: Service {
         rulebooks.replace(with: Rulebook(next))
         access.replace(with: AccessPolicy(readers: next.control.readers, admins: next.control.admins))
         logger.info("configuration reloaded", metadata: ["followup.event": "reloaded"])
-        return ReloadJSON(reloaded: true, message: "configuration reloaded from \(path); armed deadlines keep their times")
+        return ReloadJSON(
+            reloaded: true, message: "configuration reloaded from \(path); armed deadlines keep their times")
     }
 }
 

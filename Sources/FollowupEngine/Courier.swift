@@ -147,7 +147,8 @@ struct NotificationPayload: Encodable {
             urgent = subject.flags[.urgent] != nil
             needsAck = intent.needsAck
             attempts = subject.attempts.count
-            let latest = intent.event == .reportGenerated || intent.event == .partnerRefused ? subject.reports.last : nil
+            let latest =
+                intent.event == .reportGenerated || intent.event == .partnerRefused ? subject.reports.last : nil
             report = latest?.id
             reason = latest?.reason.rawValue
             deadline = subject.deadline

@@ -16,7 +16,9 @@ public struct Desk: Sendable {
     let logger: Logger
     let opens: GroupCommit
 
-    public init(store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell, logger: Logger) {
+    public init(
+        store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell, logger: Logger
+    ) {
         self.store = store
         opens = GroupCommit(store: store)
         self.rulebooks = rulebooks

@@ -58,7 +58,9 @@ public struct PreparedCase: Sendable {
 extension CaseStore {
     /// Opens several cases in one transaction: each `make` gets a reserved id; the results
     /// are in order (a refused one leaves its id unused).
-    public func openCases(_ makes: [@Sendable (CaseID) throws -> StoredChange]) async throws -> [Result<Case, any Error>] {
+    public func openCases(_ makes: [@Sendable (CaseID) throws -> StoredChange]) async throws -> [Result<
+        Case, any Error
+    >] {
         var prepared: [Result<PreparedCase, any Error>] = []
         for make in makes {
             let id = try await reserveCaseID()
@@ -122,7 +124,9 @@ public struct StatusCounts: Sendable, Hashable, Codable {
     /// Stages carried out since the database was created, per kind.
     public var stages: [Stage.Kind: Int]
 
-    public init(cases: [CaseState: Int] = [:], outbox: [OutboxMessage.State: Int] = [:], stages: [Stage.Kind: Int] = [:]) {
+    public init(
+        cases: [CaseState: Int] = [:], outbox: [OutboxMessage.State: Int] = [:], stages: [Stage.Kind: Int] = [:]
+    ) {
         self.cases = cases
         self.outbox = outbox
         self.stages = stages

@@ -81,7 +81,8 @@ struct ChangeWriter {
         let caseID = change.case.id.number
         if let answer = change.answer {
             try run(
-                sql: "INSERT INTO idempotency (key, status, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                sql:
+                    "INSERT INTO idempotency (key, status, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 arguments: [answer.key, answer.status, answer.body, Date().timeIntervalSince1970])
             guard db.changesCount == 1 else {
                 throw FollowupError(.duplicateRequest, "a request with this Idempotency-Key was already carried out")

@@ -7,7 +7,9 @@ import Synchronization
 /// stays serial.
 enum Parallel {
     /// `transform` applied to consecutive slices of `items`, one slice per core.
-    static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (ArraySlice<T>) throws -> [R]) throws -> [R] {
+    static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (ArraySlice<T>) throws -> [R]) throws
+        -> [R]
+    {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 32))
         if workers == 1 { return try transform(items[...]) }
         let size = (items.count + workers - 1) / workers

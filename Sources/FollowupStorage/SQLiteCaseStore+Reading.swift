@@ -25,8 +25,10 @@ extension SQLiteCaseStore {
     public func timeline(of id: CaseID) async throws -> [TimelineEntry] {
         try await read { db in
             let decoder = DocumentCoding.decoder()
-            return try Data.fetchAll(db, sql: "SELECT doc FROM events WHERE case_id = ? ORDER BY seq", arguments: [id.number])
-                .map { try decoder.decode(TimelineEntry.self, from: $0) }
+            return try Data.fetchAll(
+                db, sql: "SELECT doc FROM events WHERE case_id = ? ORDER BY seq", arguments: [id.number]
+            )
+            .map { try decoder.decode(TimelineEntry.self, from: $0) }
         }
     }
 
@@ -49,8 +51,10 @@ extension SQLiteCaseStore {
             let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             _ = arguments.append(contentsOf: [max(1, min(filter.limit, 10_000))])
             let decoder = DocumentCoding.decoder()
-            return try Data.fetchAll(db, sql: "SELECT doc FROM cases \(whereClause) ORDER BY id LIMIT ?", arguments: arguments)
-                .map { try decoder.decode(Case.self, from: $0) }
+            return try Data.fetchAll(
+                db, sql: "SELECT doc FROM cases \(whereClause) ORDER BY id LIMIT ?", arguments: arguments
+            )
+            .map { try decoder.decode(Case.self, from: $0) }
         }
     }
 

@@ -33,7 +33,8 @@ public final class SQLiteCaseStore: CaseStore {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
-            let last = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM cases") ?? 0 }
+            let last = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM cases") ?? 0
+            }
             lastID = Mutex(last)
         } catch {
             throw FollowupError(
@@ -81,10 +82,11 @@ public final class SQLiteCaseStore: CaseStore {
     // MARK: Writing
 
     public func reserveCaseID() async throws -> CaseID {
-        CaseID(lastID.withLock { last in
-            last += 1
-            return last
-        })
+        CaseID(
+            lastID.withLock { last in
+                last += 1
+                return last
+            })
     }
 
     public func insertCases(_ cases: [PreparedCase]) async throws -> [Result<Case, any Error>] {
@@ -110,7 +112,9 @@ public final class SQLiteCaseStore: CaseStore {
         }
     }
 
-    public func updateCase(_ id: CaseID, _ change: @escaping @Sendable (Case) throws -> StoredChange) async throws -> Case {
+    public func updateCase(_ id: CaseID, _ change: @escaping @Sendable (Case) throws -> StoredChange) async throws
+        -> Case
+    {
         try await write { db in
             guard let current = try Self.loadCase(id, db) else {
                 throw FollowupError(.notFound, "\(id) does not exist")
@@ -143,9 +147,13 @@ public final class SQLiteCaseStore: CaseStore {
                     // case as it is, which corrects its next deadline.
                     guard let stage = current.nextStage, stage.dueAt <= now, let change = fire(current, stage) else {
                         let unchanged = StoredChange(case: current)
-                        return Prepared(current: current, stage: nil, change: unchanged, encoded: try EncodedDocuments(unchanged, encoder: encoder))
+                        return Prepared(
+                            current: current, stage: nil, change: unchanged,
+                            encoded: try EncodedDocuments(unchanged, encoder: encoder))
                     }
-                    return Prepared(current: current, stage: stage, change: change, encoded: try EncodedDocuments(change, encoder: encoder))
+                    return Prepared(
+                        current: current, stage: stage, change: change,
+                        encoded: try EncodedDocuments(change, encoder: encoder))
                 }
             }
             for item in prepared {

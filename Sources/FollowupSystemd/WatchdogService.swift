@@ -17,7 +17,8 @@ public final class WatchdogService: Service {
     ///     asleep until a deadline not long past).
     ///   - status: the current one-line summary (nil when it cannot be had right now).
     public init(
-        notifier: Notifier, healthy: @escaping @Sendable (Date) -> Bool, status: @escaping @Sendable () async -> String?,
+        notifier: Notifier, healthy: @escaping @Sendable (Date) -> Bool,
+        status: @escaping @Sendable () async -> String?,
         statusEvery: Duration = .seconds(10), logger: Logger
     ) {
         self.notifier = notifier
@@ -48,7 +49,8 @@ public final class WatchdogService: Service {
                 stuck = false
             } else if !stuck {
                 stuck = true
-                logger.critical("the scheduler loop is stuck: watchdog pings stop", metadata: ["followup.event": "stopping"])
+                logger.critical(
+                    "the scheduler loop is stuck: watchdog pings stop", metadata: ["followup.event": "stopping"])
             }
         }
     }

@@ -52,7 +52,8 @@ struct FollowupDaemonCommand: AsyncParsableCommand {
         let logger = Logger(label: "followupd")
         do {
             try await Daemon(
-                configuration: configuration, configurationPath: config, adoptedControlSocket: Self.passedControlSocket(),
+                configuration: configuration, configurationPath: config,
+                adoptedControlSocket: Self.passedControlSocket(),
                 environment: environment, logger: logger, stallSchedulerForTesting: testStallScheduler
             ).run()
         } catch let error as FollowupError where error.code == .invalidConfiguration {
@@ -73,7 +74,9 @@ struct FollowupDaemonCommand: AsyncParsableCommand {
         guard let pid = environment["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
             let count = environment["LISTEN_FDS"].flatMap(Int32.init), count > 0
         else { return nil }
-        let names = environment["LISTEN_FDNAMES"]?.split(separator: ":", omittingEmptySubsequences: false).map(String.init) ?? []
+        let names =
+            environment["LISTEN_FDNAMES"]?.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            ?? []
         let index = names.firstIndex(of: "control") ?? 0
         guard index < count else { return nil }
         return 3 + CInt(index)

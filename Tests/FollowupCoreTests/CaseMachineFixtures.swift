@@ -19,7 +19,9 @@ enum Fixture {
         subject: "Notas não baixadas", verification: "Verificar a integração de download de NF-e",
         owner: "joana", messageID: "<first@desk.example>")
 
-    static func opened(at start: Date = t0, policy: CasePolicy = .standard, _ change: (inout NewCase) -> Void = { _ in })
+    static func opened(
+        at start: Date = t0, policy: CasePolicy = .standard, _ change: (inout NewCase) -> Void = { _ in }
+    )
         throws -> Case
     {
         var request = newCase
@@ -31,7 +33,9 @@ enum Fixture {
     static func walk(_ subject: inout Case, until instant: Date, policy: CasePolicy = .standard) -> [Transition] {
         var produced: [Transition] = []
         while let stage = subject.nextStage, stage.dueAt <= instant {
-            guard let transition = CaseMachine.fire(stage, on: subject, in: env(stage.dueAt, by: CaseEnvironment.daemon, policy: policy))
+            guard
+                let transition = CaseMachine.fire(
+                    stage, on: subject, in: env(stage.dueAt, by: CaseEnvironment.daemon, policy: policy))
             else { break }
             subject = transition.case
             produced.append(transition)
@@ -49,7 +53,8 @@ enum Fixture {
         case .awaitingUs:
             return try CaseMachine.apply(.partnerReplied(kind: .info, at: nil, note: "ok"), to: base, in: later).case
         case .returnedToClient:
-            return try CaseMachine.apply(.partnerRefused(at: nil, note: "falem com o cliente"), to: base, in: later).case
+            return try CaseMachine.apply(.partnerRefused(at: nil, note: "falem com o cliente"), to: base, in: later)
+                .case
         case .closed:
             return try CaseMachine.apply(.close(resolution: "resolvido"), to: base, in: later).case
         }

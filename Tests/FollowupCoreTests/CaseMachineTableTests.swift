@@ -20,37 +20,70 @@ import Testing
     static let rows: [Row] = [
         Row(
             name: "contact_sent", command: .contactSent(ContactRecord(channel: .phone, note: "liguei")),
-            outcomes: [.awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingPartner), .returnedToClient: .to(.awaitingPartner), .closed: .refused]),
+            outcomes: [
+                .awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingPartner),
+                .returnedToClient: .to(.awaitingPartner), .closed: .refused,
+            ]),
         Row(
             name: "partner_replied info", command: .partnerReplied(kind: .info, at: nil, note: "segue"),
-            outcomes: [.awaitingPartner: .to(.awaitingUs), .awaitingUs: .to(.awaitingUs), .returnedToClient: .to(.awaitingUs), .closed: .refused]),
+            outcomes: [
+                .awaitingPartner: .to(.awaitingUs), .awaitingUs: .to(.awaitingUs), .returnedToClient: .to(.awaitingUs),
+                .closed: .refused,
+            ]),
         Row(
             name: "partner_replied ack", command: .partnerReplied(kind: .ack, at: nil, note: "vamos ver"),
-            outcomes: [.awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs), .returnedToClient: .to(.returnedToClient), .closed: .refused]),
+            outcomes: [
+                .awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs),
+                .returnedToClient: .to(.returnedToClient), .closed: .refused,
+            ]),
         Row(
             name: "partner_replied auto", command: .partnerReplied(kind: .auto, at: nil, note: nil),
-            outcomes: [.awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs), .returnedToClient: .to(.returnedToClient), .closed: .refused]),
+            outcomes: [
+                .awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs),
+                .returnedToClient: .to(.returnedToClient), .closed: .refused,
+            ]),
         Row(
             name: "partner_refused", command: .partnerRefused(at: nil, note: "não atendemos"),
-            outcomes: [.awaitingPartner: .to(.returnedToClient), .awaitingUs: .to(.returnedToClient), .returnedToClient: .to(.returnedToClient), .closed: .refused]),
+            outcomes: [
+                .awaitingPartner: .to(.returnedToClient), .awaitingUs: .to(.returnedToClient),
+                .returnedToClient: .to(.returnedToClient), .closed: .refused,
+            ]),
         Row(
             name: "note_added", command: .addNote("anotação"),
-            outcomes: [.awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs), .returnedToClient: .to(.returnedToClient), .closed: .to(.closed)]),
+            outcomes: [
+                .awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs),
+                .returnedToClient: .to(.returnedToClient), .closed: .to(.closed),
+            ]),
         Row(
             name: "closed", command: .close(resolution: "resolvido"),
-            outcomes: [.awaitingPartner: .to(.closed), .awaitingUs: .to(.closed), .returnedToClient: .to(.closed), .closed: .refused]),
+            outcomes: [
+                .awaitingPartner: .to(.closed), .awaitingUs: .to(.closed), .returnedToClient: .to(.closed),
+                .closed: .refused,
+            ]),
         Row(
             name: "reopened", command: .reopen(reason: "voltou"),
-            outcomes: [.awaitingPartner: .refused, .awaitingUs: .refused, .returnedToClient: .refused, .closed: .to(.awaitingUs)]),
+            outcomes: [
+                .awaitingPartner: .refused, .awaitingUs: .refused, .returnedToClient: .refused,
+                .closed: .to(.awaitingUs),
+            ]),
         Row(
             name: "flag_set urgent", command: .setFlag(.urgent, on: true),
-            outcomes: [.awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs), .returnedToClient: .to(.returnedToClient), .closed: .refused]),
+            outcomes: [
+                .awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs),
+                .returnedToClient: .to(.returnedToClient), .closed: .refused,
+            ]),
         Row(
             name: "flag_cleared urgent", command: .setFlag(.urgent, on: false),
-            outcomes: [.awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs), .returnedToClient: .to(.returnedToClient), .closed: .to(.closed)]),
+            outcomes: [
+                .awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs),
+                .returnedToClient: .to(.returnedToClient), .closed: .to(.closed),
+            ]),
         Row(
             name: "updated owner", command: .update(CaseUpdate(owner: "carlos")),
-            outcomes: [.awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs), .returnedToClient: .to(.returnedToClient), .closed: .refused]),
+            outcomes: [
+                .awaitingPartner: .to(.awaitingPartner), .awaitingUs: .to(.awaitingUs),
+                .returnedToClient: .to(.returnedToClient), .closed: .refused,
+            ]),
     ]
 
     @Test(arguments: rows, CaseState.allCases)

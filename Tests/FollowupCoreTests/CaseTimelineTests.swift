@@ -169,10 +169,14 @@ import Testing
 
     @Test func priorityFlagShortensTheCycleStillAhead() throws {
         var subject = try Fixture.opened()
-        subject = try CaseMachine.apply(.setFlag(.priority, on: true), to: subject, in: Fixture.env(t0.addingTimeInterval(hour))).case
+        subject = try CaseMachine.apply(
+            .setFlag(.priority, on: true), to: subject, in: Fixture.env(t0.addingTimeInterval(hour))
+        ).case
         #expect(subject.timers.resends == [t0.addingTimeInterval(8 * hour)])
         #expect(subject.timers.report == t0.addingTimeInterval(48 * hour))
-        subject = try CaseMachine.apply(.setFlag(.priority, on: false), to: subject, in: Fixture.env(t0.addingTimeInterval(2 * hour))).case
+        subject = try CaseMachine.apply(
+            .setFlag(.priority, on: false), to: subject, in: Fixture.env(t0.addingTimeInterval(2 * hour))
+        ).case
         #expect(subject.timers.report == t0.addingTimeInterval(72 * hour))
     }
 
@@ -187,7 +191,9 @@ import Testing
     @Test func closeDisarmsAndReopenArmsOwnerReminders() throws {
         var subject = try CaseMachine.apply(.close(resolution: "ok"), to: Fixture.opened(), in: Fixture.env(t0)).case
         #expect(subject.nextStage == nil)
-        subject = try CaseMachine.apply(.reopen(reason: "voltou"), to: subject, in: Fixture.env(t0.addingTimeInterval(hour))).case
+        subject = try CaseMachine.apply(
+            .reopen(reason: "voltou"), to: subject, in: Fixture.env(t0.addingTimeInterval(hour))
+        ).case
         #expect(subject.state == .awaitingUs)
         #expect(subject.nextStage?.kind == .ownerReminder)
     }

@@ -231,8 +231,10 @@ struct DaylightSavingTests {
             expected: deadlines(
                 from: spring, step: 3600, count: 22,
                 intervals: [
-                    (utc("2026-03-27 07:00"), utc("2026-03-27 17:00")), (utc("2026-03-30 06:00"), utc("2026-03-30 16:00")),
-                    (utc("2026-03-31 06:00"), utc("2026-03-31 16:00")), (utc("2026-04-01 06:00"), utc("2026-04-01 16:00")),
+                    (utc("2026-03-27 07:00"), utc("2026-03-27 17:00")),
+                    (utc("2026-03-30 06:00"), utc("2026-03-30 16:00")),
+                    (utc("2026-03-31 06:00"), utc("2026-03-31 16:00")),
+                    (utc("2026-04-01 06:00"), utc("2026-04-01 16:00")),
                 ]))
         let autumn = wall("2026-10-23 17:00", berlin)
         #expect(calendar.adding(hours(2), to: autumn) == utc("2026-10-26 08:00"))
@@ -242,8 +244,10 @@ struct DaylightSavingTests {
             expected: deadlines(
                 from: autumn, step: 3600, count: 22,
                 intervals: [
-                    (utc("2026-10-23 06:00"), utc("2026-10-23 16:00")), (utc("2026-10-26 07:00"), utc("2026-10-26 17:00")),
-                    (utc("2026-10-27 07:00"), utc("2026-10-27 17:00")), (utc("2026-10-28 07:00"), utc("2026-10-28 17:00")),
+                    (utc("2026-10-23 06:00"), utc("2026-10-23 16:00")),
+                    (utc("2026-10-26 07:00"), utc("2026-10-26 17:00")),
+                    (utc("2026-10-27 07:00"), utc("2026-10-27 17:00")),
+                    (utc("2026-10-28 07:00"), utc("2026-10-28 17:00")),
                 ]))
     }
 
@@ -257,8 +261,10 @@ struct DaylightSavingTests {
             expected: deadlines(
                 from: spring, step: 1800, count: 20,
                 intervals: [
-                    (utc("2026-03-28 00:00"), utc("2026-03-28 03:00")), (utc("2026-03-29 00:00"), utc("2026-03-29 02:00")),
-                    (utc("2026-03-29 23:00"), utc("2026-03-30 02:00")), (utc("2026-03-30 23:00"), utc("2026-03-31 02:00")),
+                    (utc("2026-03-28 00:00"), utc("2026-03-28 03:00")),
+                    (utc("2026-03-29 00:00"), utc("2026-03-29 02:00")),
+                    (utc("2026-03-29 23:00"), utc("2026-03-30 02:00")),
+                    (utc("2026-03-30 23:00"), utc("2026-03-31 02:00")),
                 ]))
         let autumn = wall("2026-10-24 00:00", berlin)
         expectSeries(
@@ -266,8 +272,10 @@ struct DaylightSavingTests {
             expected: deadlines(
                 from: autumn, step: 1800, count: 22,
                 intervals: [
-                    (utc("2026-10-23 23:00"), utc("2026-10-24 02:00")), (utc("2026-10-24 23:00"), utc("2026-10-25 03:00")),
-                    (utc("2026-10-26 00:00"), utc("2026-10-26 03:00")), (utc("2026-10-27 00:00"), utc("2026-10-27 03:00")),
+                    (utc("2026-10-23 23:00"), utc("2026-10-24 02:00")),
+                    (utc("2026-10-24 23:00"), utc("2026-10-25 03:00")),
+                    (utc("2026-10-26 00:00"), utc("2026-10-26 03:00")),
+                    (utc("2026-10-27 00:00"), utc("2026-10-27 03:00")),
                 ]))
     }
 
@@ -318,7 +326,8 @@ private struct BruteForce {
             switch rule {
             case .brNational: if BrazilianHolidays.national(year: date.year).contains(date) { return false }
             case .brOptional: if BrazilianHolidays.optional(year: date.year).contains(date) { return false }
-            case .date(let year, let month, let day): if date == LocalDate(year: year, month: month, day: day) { return false }
+            case .date(let year, let month, let day):
+                if date == LocalDate(year: year, month: month, day: day) { return false }
             }
         }
         let minute = parts.hour! * 60 + parts.minute!
@@ -342,7 +351,9 @@ private struct BruteForce {
 struct WorkCalendarPropertyTests {
     static let zones = [saoPaulo, berlin, "America/New_York", "Asia/Tokyo", "Asia/Kolkata", "Australia/Lord_Howe"]
     static let hourChoices = ["08:00-18:00", "09:00-17:00", "00:00-24:00", "01:00-04:00", "07:30-19:45"]
-    static let dayChoices: [Set<Weekday>] = [[.mon, .tue, .wed, .thu, .fri], Set(Weekday.allCases), [.sat, .sun], [.wed]]
+    static let dayChoices: [Set<Weekday>] = [
+        [.mon, .tue, .wed, .thu, .fri], Set(Weekday.allCases), [.sat, .sun], [.wed],
+    ]
     static let holidayChoices: [[HolidayRule]] = [
         [], [.brNational], [.brNational, .brOptional, .date(year: 2026, month: 12, day: 24)],
     ]
@@ -367,7 +378,9 @@ struct WorkCalendarPropertyTests {
         var generator = SeededGenerator(state: 2026)
         for _ in 0..<300 {
             let settings = Self.randomSettings(using: &generator)
-            let start = Self.anchors.randomElement(using: &generator)! + 900 * Double(Int.random(in: -960...960, using: &generator))
+            let start =
+                Self.anchors.randomElement(using: &generator)! + 900
+                * Double(Int.random(in: -960...960, using: &generator))
             let slots = Int.random(in: 1...160, using: &generator)
             let result = WorkCalendar(settings).adding(minutes(Int64(slots) * 15), to: start)
             let expected = BruteForce(settings).adding(slots: slots, to: start)
@@ -382,7 +395,9 @@ struct WorkCalendarPropertyTests {
             var settings = Self.randomSettings(using: &generator)
             if Int.random(in: 0..<10, using: &generator) == 0 { settings.kind = .continuous }
             let calendar = WorkCalendar(settings)
-            let start = Self.anchors.randomElement(using: &generator)! + Double.random(in: -20 * 86_400...20 * 86_400, using: &generator)
+            let start =
+                Self.anchors.randomElement(using: &generator)!
+                + Double.random(in: -20 * 86_400...20 * 86_400, using: &generator)
             let duration: WorkDuration =
                 Bool.random(using: &generator)
                 ? .time(seconds: Int64.random(in: 1...30 * 3600, using: &generator))
@@ -390,7 +405,9 @@ struct WorkCalendarPropertyTests {
             let series = (0...8).map { calendar.adding(duration.times($0), to: start) }
             #expect(series[0] == start)
             let increasing = zip(series, series.dropFirst()).allSatisfy { $0 < $1 }
-            #expect(increasing, "\(settings.kind) \(settings.timeZone.identifier) \(settings.hours) \(start) + k × \(duration)")
+            #expect(
+                increasing,
+                "\(settings.kind) \(settings.timeZone.identifier) \(settings.hours) \(start) + k × \(duration)")
         }
     }
 }

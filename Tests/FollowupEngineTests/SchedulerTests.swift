@@ -22,21 +22,29 @@ import Testing
         let scheduler: Scheduler
 
         init(configuration: Configuration = Rig.configuration) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("followupd-engine-\(UUID().uuidString)")
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "followupd-engine-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            store = try SQLiteCaseStore(path: directory.appendingPathComponent("db.sqlite").path, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            store = try SQLiteCaseStore(
+                path: directory.appendingPathComponent("db.sqlite").path,
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
             clock = ManualClock(now: SchedulerTests.t0)
             rulebooks = RulebookHolder(Rulebook(configuration))
-            desk = Desk(store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            desk = Desk(
+                store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell,
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
             scheduler = Scheduler(
-                store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell,
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                 batchSize: 50)
         }
 
         static var configuration: Configuration {
             var configuration = Configuration()
             configuration.leaders = [Leader(name: "Ana", email: "ana@desk.example", webhooks: [], ops: true)]
-            configuration.owners = [Owner(name: "joana", email: "joana@desk.example", leader: "Ana", phone: false, webhooks: [])]
+            configuration.owners = [
+                Owner(name: "joana", email: "joana@desk.example", leader: "Ana", phone: false, webhooks: [])
+            ]
             configuration.mail.from = "Suporte <suporte@desk.example>"
             return configuration
         }
@@ -52,7 +60,8 @@ import Testing
 
         /// Runs the scheduler in a service group while `body` drives the clock.
         func running(_ body: (AsyncStream<Date>.AsyncIterator) async throws -> Void) async throws {
-            let group = ServiceGroup(services: [scheduler], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            let group = ServiceGroup(
+                services: [scheduler], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 try await body(clock.sleeps.makeAsyncIterator())
@@ -130,7 +139,8 @@ import Testing
         defer { rig.cleanUp() }
         let opened = try await rig.open(1)
         #expect(opened.leader == "Ana")
-        let replied = try await rig.desk.apply(.partnerReplied(kind: .info, at: nil, note: "ok"), to: opened.id, by: "joana")
+        let replied = try await rig.desk.apply(
+            .partnerReplied(kind: .info, at: nil, note: "ok"), to: opened.id, by: "joana")
         #expect(replied.state == .awaitingUs)
         do {
             _ = try await rig.desk.apply(.reopen(reason: "x"), to: opened.id, by: "joana")

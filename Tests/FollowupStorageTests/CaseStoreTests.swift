@@ -45,7 +45,8 @@ import Testing
             let now = t0.addingTimeInterval(hour)
             let replied = try await store.updateCase(CaseID(1)) { current in
                 StoreFixture.change(
-                    try CaseMachine.apply(.partnerReplied(kind: .info, at: nil, note: "ok"), to: current, in: StoreFixture.env(now)),
+                    try CaseMachine.apply(
+                        .partnerReplied(kind: .info, at: nil, note: "ok"), to: current, in: StoreFixture.env(now)),
                     at: now)
             }
             #expect(replied.state == .awaitingUs)
@@ -127,7 +128,10 @@ import Testing
             #expect(try await store.cases(matching: CaseFilter(ticket: "SSC-5")).map(\.id.number) == [5])
             #expect(try await store.cases(matching: CaseFilter(client: "cliente 2")).map(\.id.number) == [2])
             #expect(try await store.cases(matching: CaseFilter(state: .closed)).isEmpty)
-            #expect(try await store.cases(matching: CaseFilter(limit: 4, afterID: CaseID(4))).map(\.id.number) == [5, 6, 7, 8])
+            #expect(
+                try await store.cases(matching: CaseFilter(limit: 4, afterID: CaseID(4))).map(\.id.number) == [
+                    5, 6, 7, 8,
+                ])
             #expect(try await store.cases(matching: CaseFilter(dueBefore: t0.addingTimeInterval(25 * 3600))).count == 9)
             let upcoming = try await store.upcomingStages(before: t0.addingTimeInterval(80 * 3600), max: 5)
             #expect(upcoming.count == 5)
@@ -139,7 +143,8 @@ import Testing
         try await StoreEngine.sqlite.withStore { store, path in
             try await StoreFixture.open(store, 1)
             try await StoreFixture.open(store, 2)
-            let reopened = try SQLiteCaseStore(path: path, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            let reopened = try SQLiteCaseStore(
+                path: path, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
             #expect(try await reopened.findCase(CaseID(2))?.client.name == "Cliente 2")
             #expect(try await reopened.counts().cases[.awaitingPartner] == 2)
             #expect(try await StoreFixture.open(reopened, 3).id == CaseID(3))
@@ -148,7 +153,9 @@ import Testing
 
     @Test func sqliteRefusesAnUnwritablePathClearly() {
         do {
-            _ = try SQLiteCaseStore(path: "/proc/followupd/none.sqlite", logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            _ = try SQLiteCaseStore(
+                path: "/proc/followupd/none.sqlite",
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
             Issue.record("opened a database under /proc")
         } catch {
             #expect(error.code == .storageUnavailable)

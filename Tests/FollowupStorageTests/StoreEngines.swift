@@ -11,11 +11,13 @@ enum StoreEngine: String, CaseIterable, CustomStringConvertible, Sendable {
 
     /// A new, empty store of this engine, removed when `body` returns.
     func withStore<T>(_ body: (any CaseStore, String) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("followupd-store-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "followupd-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("followupd.sqlite").path
-        let store = try SQLiteCaseStore(path: path, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let store = try SQLiteCaseStore(
+            path: path, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         return try await body(store, path)
     }
 }
@@ -54,7 +56,9 @@ enum StoreFixture {
                         payload: Data()))
             case .issueReport(let id, let reason):
                 change.reports.append(
-                    StoredReport(id: id, caseID: transition.case.id, reason: reason, generatedAt: now, document: Data("{}".utf8)))
+                    StoredReport(
+                        id: id, caseID: transition.case.id, reason: reason, generatedAt: now, document: Data("{}".utf8))
+                )
             }
         }
         return change

@@ -106,12 +106,12 @@ struct CommandLineTests {
         let answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
         let server = try OneShotServer(path: path, answer: answer)
         defer { unlink(path) }
-        async let received = server.serve()
+        let received = server.start()
         let response = try UnixSocketTransport(path: path, timeout: .seconds(5)).send(
             HTTPRequest(method: "POST", target: "/v1/cases/FU-1/notes", body: Data(#"{"note":"x"}"#.utf8)))
         #expect(response.status == 200)
         #expect(response.text == "hello world")
-        let request = try await received
+        let request = try received.value()
         #expect(request.hasPrefix("POST /v1/cases/FU-1/notes HTTP/1.1\r\nHost: localhost\r\n"))
         #expect(request.hasSuffix("\r\n\r\n{\"note\":\"x\"}"))
     }
@@ -122,7 +122,7 @@ struct CommandLineTests {
         ).path
         let server = try OneShotServer(path: path, answer: nil)
         defer { unlink(path) }
-        async let received = server.serve()
+        let received = server.start()
         do {
             _ = try UnixSocketTransport(path: path, timeout: .milliseconds(300)).send(
                 HTTPRequest(method: "GET", target: "/v1/status"))
@@ -131,7 +131,7 @@ struct CommandLineTests {
             #expect(error.exitStatus == 75)
             #expect(error.message.contains(path))
         }
-        _ = try await received
+        _ = try received.value()
     }
 }
 
@@ -158,31 +158,54 @@ struct OneShotServer: Sendable {
         self.answer = answer
     }
 
-    /// Serves one connection on a thread of its own; returns the request it read.
-    func serve() async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                defer { close(descriptor) }
-                let client = accept(descriptor, nil, nil)
-                guard client >= 0 else { return continuation.resume(throwing: POSIXError(.EBADF)) }
-                defer { close(client) }
-                var request: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while !Self.complete(request) {
-                    let count = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress!, $0.count, 0) }
-                    if count <= 0 { break }
-                    request += buffer[0..<count]
-                }
-                if let answer {
-                    _ = Array(answer.utf8).withUnsafeBytes {
-                        send(client, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL))
-                    }
-                } else {
-                    // Stay silent until the client gives up and closes.
-                    while buffer.withUnsafeMutableBytes({ recv(client, $0.baseAddress!, $0.count, 0) }) > 0 {}
-                }
-                continuation.resume(returning: String(decoding: request, as: UTF8.self))
+    /// Serves one connection on a thread started right away (not on the cooperative pool,
+    /// which the blocking client under test may be holding); `value()` is the request it read.
+    func start() -> Served {
+        let served = Served()
+        let continuation = served
+        Thread.detachNewThread {
+            defer { close(descriptor) }
+            let client = accept(descriptor, nil, nil)
+            guard client >= 0 else { return continuation.resume(throwing: POSIXError(.EBADF)) }
+            defer { close(client) }
+            var request: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !Self.complete(request) {
+                let count = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress!, $0.count, 0) }
+                if count <= 0 { break }
+                request += buffer[0..<count]
             }
+            if let answer {
+                _ = Array(answer.utf8).withUnsafeBytes {
+                    send(client, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL))
+                }
+            } else {
+                // Stay silent until the client gives up and closes.
+                while buffer.withUnsafeMutableBytes({ recv(client, $0.baseAddress!, $0.count, 0) }) > 0 {}
+            }
+            continuation.resume(returning: String(decoding: request, as: UTF8.self))
+        }
+        return served
+    }
+
+    /// The outcome of one served connection.
+    final class Served: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var result: Result<String, any Error> = .failure(POSIXError(.EIO))
+
+        func resume(returning request: String) {
+            result = .success(request)
+            done.signal()
+        }
+
+        func resume(throwing error: any Error) {
+            result = .failure(error)
+            done.signal()
+        }
+
+        func value() throws -> String {
+            done.wait()
+            return try result.get()
         }
     }
 

@@ -19,7 +19,10 @@ import Testing
         // Spawned without Foundation's Process: systemd-socket-activate closes the descriptors
         // it inherits, which Foundation takes for the child's exit (and then blocks in wait4).
         let pid = try Self.spawn(
-            [Self.activator, "-l", socket, "--fdname=control", DaemonProcess.binary.path, "--config", workspace.configPath],
+            [
+                Self.activator, "-l", socket, "--fdname=control", DaemonProcess.binary.path, "--config",
+                workspace.configPath,
+            ],
             stderr: log.path)
         defer {
             kill(pid, SIGTERM)
@@ -29,14 +32,17 @@ import Testing
         // The socket exists before the daemon runs; the first request starts it and is answered.
         let up = try await eventually(timeout: 30) { FileManager.default.fileExists(atPath: socket) }
         #expect(up)
-        let answer = try await eventually(timeout: 30) { (try? RawClient.request(socket, "GET", "/v1/status").status) == 200 }
+        let answer = try await eventually(timeout: 30) {
+            (try? RawClient.request(socket, "GET", "/v1/status").status) == 200
+        }
         #expect(answer, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         let created = try RawClient.request(
             socket, "POST", "/v1/cases",
             body: #"{"client":{"name":"C"},"partner":{"name":"P"},"subject":"s","verification":"v"}"#)
         #expect(created.status == 201)
         // The configured socket path was not bound: the passed one is used instead.
-        #expect(!FileManager.default.fileExists(atPath: workspace.directory.appendingPathComponent("control.sock").path))
+        #expect(
+            !FileManager.default.fileExists(atPath: workspace.directory.appendingPathComponent("control.sock").path))
     }
 
     /// A listening socket held across a restart, as systemd holds followupd.socket: a request
@@ -50,8 +56,11 @@ import Testing
         defer { close(listener) }
         func start() throws -> pid_t {
             // LISTEN_PID must be the daemon's own pid: the shell's, kept by exec.
-            let command = "LISTEN_PID=$$ LISTEN_FDS=1 LISTEN_FDNAMES=control exec '\(DaemonProcess.binary.path)' --config '\(workspace.configPath)'"
-            return try Self.spawn(["/bin/sh", "-c", command], stderr: workspace.directory.appendingPathComponent("held.log").path, passing: listener)
+            let command =
+                "LISTEN_PID=$$ LISTEN_FDS=1 LISTEN_FDNAMES=control exec '\(DaemonProcess.binary.path)' --config '\(workspace.configPath)'"
+            return try Self.spawn(
+                ["/bin/sh", "-c", command], stderr: workspace.directory.appendingPathComponent("held.log").path,
+                passing: listener)
         }
         let first = try start()
         let up = try await eventually { (try? RawClient.request(path, "GET", "/v1/status").status) == 200 }
@@ -80,7 +89,9 @@ import Testing
             raw[bytes.count] = 0
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0, Glibc.listen(fd, 64) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         return fd
@@ -90,7 +101,8 @@ import Testing
         let workspace = try Workspace()
         defer { workspace.remove() }
         let port = Int.random(in: 20_000...40_000)
-        try workspace.writeConfiguration(resendAfter: "1h", reportAfter: "3h", extra: "metrics:\n  listen: 127.0.0.1:\(port)")
+        try workspace.writeConfiguration(
+            resendAfter: "1h", reportAfter: "3h", extra: "metrics:\n  listen: 127.0.0.1:\(port)")
         let daemon = try workspace.startDaemon()
         let socket = workspace.directory.appendingPathComponent("control.sock").path
         _ = try await eventually { (try? RawClient.request(socket, "GET", "/v1/status").status) == 200 }
@@ -101,7 +113,9 @@ import Testing
         #expect(scraped.status == 200)
         #expect(scraped.body.contains("followupd_cases{state=\"awaiting_partner\"} 1"))
         #expect(scraped.body.contains("followupd_request_duration_seconds"))
-        let tcp = try await eventually { (try? Self.httpGet(port: port, path: "/metrics").contains("followupd_cases")) == true }
+        let tcp = try await eventually {
+            (try? Self.httpGet(port: port, path: "/metrics").contains("followupd_cases")) == true
+        }
         #expect(tcp, "\(daemon.stderr)")
         #expect(try Self.httpGet(port: port, path: "/v1/status").contains("403"), "only /metrics over TCP")
         #expect(daemon.terminate() == 0)

@@ -38,8 +38,12 @@ import Testing
     }
 
     /// curl as `user` (with the user's groups), returning the HTTP status and body.
-    static func curl(as user: String, _ socket: String, _ method: String, _ path: String, body: String? = nil) throws -> (Int, String) {
-        var arguments = ["-u", user, "--", "/usr/bin/curl", "-s", "-w", "\n%{http_code}", "--unix-socket", socket, "-X", method]
+    static func curl(as user: String, _ socket: String, _ method: String, _ path: String, body: String? = nil) throws
+        -> (Int, String)
+    {
+        var arguments = [
+            "-u", user, "--", "/usr/bin/curl", "-s", "-w", "\n%{http_code}", "--unix-socket", socket, "-X", method,
+        ]
         if let body { arguments += ["-H", "Content-Type: application/json", "-d", body] }
         arguments.append("http://localhost\(path)")
         let (_, output) = try run("/usr/sbin/runuser", arguments)
@@ -61,7 +65,8 @@ import Testing
                   mode: "0666"
                   readers: [\(Self.readers)]
                   admins: [\(Self.admins)]
-                """.replacingOccurrences(of: "control:\n  socket: control.sock\n", with: "control:\n  socket: control.sock\n"))
+                """.replacingOccurrences(
+                    of: "control:\n  socket: control.sock\n", with: "control:\n  socket: control.sock\n"))
         // The extra block replaces the default control section: rewrite the file without the first one.
         let text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
             .replacingOccurrences(of: "control:\n  socket: control.sock\npolicy:", with: "policy:")
@@ -71,14 +76,16 @@ import Testing
         let up = try await eventually { (try? RawClient.request(socket, "GET", "/v1/status").status) == 200 }
         #expect(up, "\(daemon.stderr)")
 
-        let body = #"{"client":{"name":"C"},"partner":{"name":"P","emails":["p@p.example"]},"subject":"s","verification":"v"}"#
+        let body =
+            #"{"client":{"name":"C"},"partner":{"name":"P","emails":["p@p.example"]},"subject":"s","verification":"v"}"#
         let (adminStatus, adminBody) = try Self.curl(as: "futest-admin", socket, "POST", "/v1/cases", body: body)
         #expect(adminStatus == 201, "\(adminBody)")
         #expect(adminBody.contains("\"owner\":\"futest-admin\""), "the peer's login name is recorded")
 
         let (readStatus, _) = try Self.curl(as: "futest-reader", socket, "GET", "/v1/cases/FU-1")
         #expect(readStatus == 200)
-        let (writeStatus, writeBody) = try Self.curl(as: "futest-reader", socket, "POST", "/v1/cases/FU-1/notes", body: #"{"note":"x"}"#)
+        let (writeStatus, writeBody) = try Self.curl(
+            as: "futest-reader", socket, "POST", "/v1/cases/FU-1/notes", body: #"{"note":"x"}"#)
         #expect(writeStatus == 403)
         #expect(writeBody.contains("may only read"))
 

@@ -21,7 +21,9 @@ import Testing
         try workspace.writeConfiguration(resendAfter: "1h", reportAfter: "3h", extra: extra)
         let daemon = try workspace.startDaemon()
         let socket = workspace.directory.appendingPathComponent("control.sock").path
-        let up = try await eventually(timeout: 30) { (try? RawClient.request(socket, "GET", "/v1/status").status) == 200 }
+        let up = try await eventually(timeout: 30) {
+            (try? RawClient.request(socket, "GET", "/v1/status").status) == 200
+        }
         #expect(up, "the daemon answered on its socket: \(daemon.stderr)")
         try await body(workspace, socket)
         #expect(daemon.terminate() == 0, "\(daemon.stderr)")
@@ -53,7 +55,8 @@ import Testing
             #expect(noReport.status == 404)
             #expect(noReport.body.contains("no report yet"))
 
-            let refused = try RawClient.request(socket, "POST", "/v1/cases/FU-1/refusal", body: #"{"note":"pedem contato direto"}"#)
+            let refused = try RawClient.request(
+                socket, "POST", "/v1/cases/FU-1/refusal", body: #"{"note":"pedem contato direto"}"#)
             #expect(refused.status == 200)
             let report = try RawClient.request(socket, "GET", "/v1/cases/FU-1/report?format=json")
             #expect(report.status == 200)
@@ -66,11 +69,23 @@ import Testing
             let cases: [(String, String)] = [
                 (#"{"client":{"name":1}}"#, "client.name"),
                 (#"{"client":{"name":"A"},"subject":"s","verification":"v"}"#, "partner"),
-                (#"{"client":{"name":"A"},"partner":{"name":"P","emails":["x"]},"subject":"s","verification":"v"}"#, "partner.emails"),
-                (#"{"client":{"name":"A"},"partner":{"name":"P"},"subject":"s","verification":"v","sent_at":"ontem"}"#, "sent_at"),
-                (#"{"client":{"name":"A"},"partner":{"name":"P"},"subject":"s","verification":"v","sensitive":["senha"]}"#, "sensitive[0]"),
+                (
+                    #"{"client":{"name":"A"},"partner":{"name":"P","emails":["x"]},"subject":"s","verification":"v"}"#,
+                    "partner.emails"
+                ),
+                (
+                    #"{"client":{"name":"A"},"partner":{"name":"P"},"subject":"s","verification":"v","sent_at":"ontem"}"#,
+                    "sent_at"
+                ),
+                (
+                    #"{"client":{"name":"A"},"partner":{"name":"P"},"subject":"s","verification":"v","sensitive":["senha"]}"#,
+                    "sensitive[0]"
+                ),
                 (#"{"client":{"name":"A"},"partner":{"name":"P"},"subject":"","verification":"v"}"#, "subject"),
-                (#"{"client":{"name":"A"},"partner":{"name":"P"},"subject":"s","verification":"v","escalated_to":"N9"}"#, "escalated_to"),
+                (
+                    #"{"client":{"name":"A"},"partner":{"name":"P"},"subject":"s","verification":"v","escalated_to":"N9"}"#,
+                    "escalated_to"
+                ),
                 (#"[1,2,3]"#, "body"),
                 (#"{"client":"#, "body"),
                 ("", "body"),
@@ -85,7 +100,8 @@ import Testing
             let huge = try RawClient.request(socket, "POST", "/v1/cases/FU-1/flags", body: #"{"flag":1e999999}"#)
             #expect(huge.status == 400 || huge.status == 404)
             let client = try RawClient(path: socket)
-            var bytes = Data("POST /v1/cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 4\r\n\r\n".utf8)
+            var bytes = Data(
+                "POST /v1/cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 4\r\n\r\n".utf8)
             bytes.append(contentsOf: [0x7B, 0xFF, 0xFE, 0x7D])
             client.send(bytes)
             #expect(RawClient.parse(client.readAll()).status == 400)
@@ -125,7 +141,9 @@ import Testing
 
             // Keep-alive: two requests on one connection.
             let keep = try RawClient(path: socket)
-            keep.send("GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/due HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            keep.send(
+                "GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/due HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
             let both = keep.readAll()
             #expect(both.components(separatedBy: "HTTP/1.1 200").count == 3)
 
@@ -135,17 +153,22 @@ import Testing
 
     @Test func idempotencyKeyReturnsTheFirstAnswer() async throws {
         try await Self.running { _, socket in
-            let first = try RawClient.request(socket, "POST", "/v1/cases", body: Self.openBody, headers: ["Idempotency-Key": "abc-1"])
-            let again = try RawClient.request(socket, "POST", "/v1/cases", body: Self.openBody, headers: ["Idempotency-Key": "abc-1"])
+            let first = try RawClient.request(
+                socket, "POST", "/v1/cases", body: Self.openBody, headers: ["Idempotency-Key": "abc-1"])
+            let again = try RawClient.request(
+                socket, "POST", "/v1/cases", body: Self.openBody, headers: ["Idempotency-Key": "abc-1"])
             #expect(first.status == 201)
             #expect(again.status == 201)
             #expect(again.body == first.body)
             #expect(again.headers.lowercased().contains("idempotent-replayed: true"))
-            let other = try RawClient.request(socket, "POST", "/v1/cases", body: Self.openBody, headers: ["Idempotency-Key": "abc-2"])
+            let other = try RawClient.request(
+                socket, "POST", "/v1/cases", body: Self.openBody, headers: ["Idempotency-Key": "abc-2"])
             #expect(other.body.contains("\"id\":\"FU-2\""))
             let note = #"{"note":"liguei"}"#
-            _ = try RawClient.request(socket, "POST", "/v1/cases/FU-1/notes", body: note, headers: ["Idempotency-Key": "n1"])
-            _ = try RawClient.request(socket, "POST", "/v1/cases/FU-1/notes", body: note, headers: ["Idempotency-Key": "n1"])
+            _ = try RawClient.request(
+                socket, "POST", "/v1/cases/FU-1/notes", body: note, headers: ["Idempotency-Key": "n1"])
+            _ = try RawClient.request(
+                socket, "POST", "/v1/cases/FU-1/notes", body: note, headers: ["Idempotency-Key": "n1"])
             let shown = try RawClient.request(socket, "GET", "/v1/cases/FU-1")
             let read = try APICoding.decoder().decode(CaseJSON.self, from: Data(shown.body.utf8))
             #expect(read.events?.filter { $0.kind == .noteAdded }.count == 1)

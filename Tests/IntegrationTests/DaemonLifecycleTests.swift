@@ -9,17 +9,26 @@ import Testing
 @Suite(.serialized) struct DaemonLifecycleTests {
     /// Opens `count` cases directly in the daemon's database (the control socket is not
     /// needed for this), all sent at `sentAt`.
-    func openCases(_ count: Int, sentAt: Date, reportAfter: Int64 = 6, in store: SQLiteCaseStore) async throws {
+    func openCases(
+        _ count: Int, sentAt: Date, resendAfter: Int64 = 2, reportAfter: Int64 = 6, in store: SQLiteCaseStore
+    ) async throws {
         let policy = CasePolicy(
-            resendAfter: .time(seconds: 2), reportAfter: .time(seconds: reportAfter), ownerReminderAfter: .zero)
-        for n in 1...count {
+            resendAfter: .time(seconds: resendAfter), reportAfter: .time(seconds: reportAfter),
+            ownerReminderAfter: .zero)
+        let makes: [@Sendable (CaseID) throws -> StoredChange] = (1...count).map { n in
             let request = NewCase(
                 client: Client(name: "Cliente \(n)"),
                 partner: PartnerContact(name: "SIEG", emails: ["suporte@sieg.example"]),
                 subject: "Assunto \(n)", verification: "Verificar \(n)", owner: "joana", sentAt: sentAt)
-            _ = try await store.openCase { id in
+            return { id in
                 let env = CaseEnvironment(now: Date(), by: "joana", policy: policy)
                 return StoredChange(case: try CaseMachine.open(request, id: id, in: env).case, entries: [])
+            }
+        }
+        // One transaction per thousand: opening is quick even on a loaded machine.
+        for chunk in stride(from: 0, to: makes.count, by: 1000) {
+            for result in try await store.openCases(Array(makes[chunk..<min(chunk + 1000, makes.count)])) {
+                _ = try result.get()
             }
         }
     }
@@ -31,12 +40,14 @@ import Testing
         #expect(version.status == 0)
 
         try workspace.writeConfiguration(resendAfter: "5h", reportAfter: "4h")
-        let refused = try DaemonProcess.run(["--check-config", "--config", workspace.configPath], directory: workspace.directory)
+        let refused = try DaemonProcess.run(
+            ["--check-config", "--config", workspace.configPath], directory: workspace.directory)
         #expect(refused.status == 78)
         #expect(refused.stderr.contains("policy.max_resends"), "names the key: \(refused.stderr)")
 
         try workspace.writeConfiguration()
-        let accepted = try DaemonProcess.run(["--check-config", "--config", workspace.configPath], directory: workspace.directory)
+        let accepted = try DaemonProcess.run(
+            ["--check-config", "--config", workspace.configPath], directory: workspace.directory)
         #expect(accepted.status == 0, "\(accepted.stderr)")
 
         try "policy:\n  resend_aftr: 2s\n".write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
@@ -49,17 +60,20 @@ import Testing
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.writeConfiguration()
-        let store = try SQLiteCaseStore(path: workspace.databasePath, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let store = try SQLiteCaseStore(
+            path: workspace.databasePath, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
 
-        // Running daemon; cases opened now are not due for 2 s: stop it before that.
+        // Cases not due for 5 s; a daemon that starts and stops before that does nothing.
+        try await openCases(40, sentAt: Date(), resendAfter: 5, reportAfter: 8, in: store)
         let first = try workspace.startDaemon()
-        try await openCases(40, sentAt: Date(), in: store)
-        try await Task.sleep(for: .milliseconds(500))
+        let ready = try await eventually { first.stderr.contains("followupd ready") }
+        #expect(ready)
         #expect(first.terminate() == 0, "a graceful stop on SIGTERM: \(first.stderr)")
-        #expect(try await store.counts().stages.isEmpty)
+        let firedEarly = try await store.counts().stages
+        #expect(firedEarly.isEmpty || Date().timeIntervalSince(workspace.created) > 5, "nothing was due while it ran")
 
         // Let both the resend and the report deadlines pass while it is down.
-        try await Task.sleep(for: .seconds(7))
+        try await Task.sleep(for: .seconds(max(0, 9 - Date().timeIntervalSince(workspace.created))))
         let second = try workspace.startDaemon()
         let done = try await eventually { try await store.counts().cases[.returnedToClient] == 40 }
         #expect(done, "\(second.stderr)")
@@ -78,7 +92,8 @@ import Testing
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.writeConfiguration()
-        let store = try SQLiteCaseStore(path: workspace.databasePath, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let store = try SQLiteCaseStore(
+            path: workspace.databasePath, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         // Opened before the daemon starts: a change made by another process reaches the
         // scheduler at its next look (commands through the control socket wake it at once).
         try await openCases(5, sentAt: Date(), in: store)
@@ -101,12 +116,15 @@ import Testing
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.writeConfiguration(resendAfter: "1s", reportAfter: "1h")
-        let store = try SQLiteCaseStore(path: workspace.databasePath, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let store = try SQLiteCaseStore(
+            path: workspace.databasePath, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let count = 6000
         try await openCases(count, sentAt: Date().addingTimeInterval(-5), reportAfter: 3600, in: store)
 
         let victim = try workspace.startDaemon()
-        let started = try await eventually(every: .milliseconds(2)) { (try await store.counts().stages[.resend] ?? 0) > 0 }
+        let started = try await eventually(every: .milliseconds(2)) {
+            (try await store.counts().stages[.resend] ?? 0) > 0
+        }
         victim.kill9()
         #expect(started)
         let partial = try await store.counts().stages[.resend] ?? 0
@@ -121,6 +139,7 @@ import Testing
         let partnerMail = try await store.outbox(state: nil, limit: count * 3).filter { $0.channel == .partnerMail }
         #expect(partnerMail.count == count)
         #expect(Set(partnerMail.map(\.caseID)).count == count)
-        #expect(partial > 0 && partial < count, "the kill came in the middle of the burst (\(partial) of \(count) done)")
+        #expect(
+            partial > 0 && partial < count, "the kill came in the middle of the burst (\(partial) of \(count) done)")
     }
 }

@@ -8,7 +8,8 @@ final class DaemonProcess {
     /// The built `followupd` next to the test bundle (or `$FOLLOWUPD_BIN`).
     static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["FOLLOWUPD_BIN"] { return URL(fileURLWithPath: path) }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("followupd")
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "followupd")
     }
 
     init(arguments: [String], directory: URL, environment: [String: String] = [:]) throws {
@@ -48,6 +49,8 @@ final class DaemonProcess {
 /// A temporary folder with a configuration for the daemon.
 struct Workspace {
     let directory: URL
+    /// When the workspace was made (tests measure their deadlines from it).
+    let created = Date()
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("followupd-it-\(UUID().uuidString)")

@@ -14,7 +14,9 @@ import Testing
     /// Starts /lib/systemd/systemd-journald when no journal runs (as CI, without systemd).
     static func ensureJournald() async throws -> Bool {
         if FileManager.default.fileExists(atPath: socket) { return true }
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/lib/systemd/systemd-journald") else { return false }
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/lib/systemd/systemd-journald") else {
+            return false
+        }
         try FileManager.default.createDirectory(atPath: "/run/systemd/journal", withIntermediateDirectories: true)
         _ = try ActivationAndMetricsTests.spawn(["/lib/systemd/systemd-journald"], stderr: "/dev/null")
         return try await eventually(timeout: 15) { FileManager.default.fileExists(atPath: socket) }
@@ -59,13 +61,17 @@ import Testing
         let secret = "senha-super-secreta-123"
         _ = try RawClient.request(
             socket, "POST", "/v1/cases",
-            body: #"{"client":{"name":"C"},"partner":{"name":"SIEG","emails":["s@s.example"]},"subject":"s","verification":"v","sensitive":["password"]}"#)
+            body:
+                #"{"client":{"name":"C"},"partner":{"name":"SIEG","emails":["s@s.example"]},"subject":"s","verification":"v","sensitive":["password"]}"#
+        )
         _ = try RawClient.request(socket, "POST", "/v1/cases/FU-1/notes", body: "{\"note\":\"\(secret)\"}")
         _ = try RawClient.request(socket, "POST", "/v1/cases/FU-1/reopen", body: #"{"reason":"x"}"#)
         let pid = daemon.process.processIdentifier
         #expect(daemon.terminate() == 0)
 
-        let found = try await eventually(timeout: 15) { try Self.entries(pid: pid).contains { ($0["MESSAGE"] as? String) == "followupd stopped" } }
+        let found = try await eventually(timeout: 15) {
+            try Self.entries(pid: pid).contains { ($0["MESSAGE"] as? String) == "followupd stopped" }
+        }
         #expect(found, "the daemon's entries reach the journal")
         let entries = try Self.entries(pid: pid)
         #expect(entries.allSatisfy { ($0["SYSLOG_IDENTIFIER"] as? String) == "followupd" })
@@ -73,7 +79,9 @@ import Testing
 
         // One case's story through FOLLOWUP_CASE.
         let story = try Self.journal(["-o", "json", "--no-pager", "_PID=\(pid)", "FOLLOWUP_CASE=FU-1"])
-            .split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .split(separator: "\n").compactMap {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
         #expect(story.count == 3, "open, note and the refused reopen")
         #expect(story.allSatisfy { $0["PEER_UID"] as? String == "\(getuid())" && $0["PEER_PID"] != nil })
         #expect(story.last?["PRIORITY"] as? String == "5", "a refused request is a notice")
@@ -82,9 +90,17 @@ import Testing
         // Every MESSAGE_ID is documented in the catalog, and the key events carry one.
         let catalog = try String(contentsOfFile: Self.catalogPath, encoding: .utf8)
         let ids = Set(entries.compactMap { $0["MESSAGE_ID"] as? String })
-        #expect(ids.isSuperset(of: [JournalEvent.started.messageID, JournalEvent.ready.messageID, JournalEvent.stopped.messageID, JournalEvent.controlRequest.messageID]))
-        for id in ids { #expect(catalog.contains("-- \(id)\n") && catalog.contains("-- \(id) pt_BR\n"), "\(id) in the catalog") }
-        for event in JournalEvent.allCases { #expect(catalog.contains("-- \(event.messageID)\n"), "\(event) in the catalog") }
+        #expect(
+            ids.isSuperset(of: [
+                JournalEvent.started.messageID, JournalEvent.ready.messageID, JournalEvent.stopped.messageID,
+                JournalEvent.controlRequest.messageID,
+            ]))
+        for id in ids {
+            #expect(catalog.contains("-- \(id)\n") && catalog.contains("-- \(id) pt_BR\n"), "\(id) in the catalog")
+        }
+        for event in JournalEvent.allCases {
+            #expect(catalog.contains("-- \(event.messageID)\n"), "\(event) in the catalog")
+        }
 
         // Sensitive text never reaches the journal.
         let everything = try Self.journal(["-o", "json", "--no-pager", "_PID=\(pid)"])
