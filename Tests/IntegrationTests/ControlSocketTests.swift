@@ -151,6 +151,29 @@ import Testing
         }
     }
 
+    /// Concurrent opens are committed together (group commit), each answered once durable
+    /// with its own id, none lost.
+    @Test func concurrentOpensGetDistinctIDs() async throws {
+        try await Self.running { _, socket in
+            let ids = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<60 {
+                    group.addTask {
+                        guard let answer = try? RawClient.request(socket, "POST", "/v1/cases", body: Self.openBody),
+                            answer.status == 201
+                        else { return nil }
+                        return try? APICoding.decoder().decode(CaseJSON.self, from: Data(answer.body.utf8)).id
+                    }
+                }
+                return await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(ids.compactMap { $0 }.count == 60)
+            #expect(Set(ids.compactMap { $0 }) == Set((1...60).map { "FU-\($0)" }))
+            let status = try RawClient.request(socket, "GET", "/v1/status")
+            let parsed = try APICoding.decoder().decode(StatusJSON.self, from: Data(status.body.utf8))
+            #expect(parsed.cases["awaiting_partner"] == 60)
+        }
+    }
+
     @Test func idempotencyKeyReturnsTheFirstAnswer() async throws {
         try await Self.running { _, socket in
             let first = try RawClient.request(

@@ -1,0 +1,107 @@
+import Foundation
+
+/// An e-mail address with an optional display name, such as `Ana Souza <ana@example.com>`.
+///
+/// The addr-spec is checked when the value is made: a dot-atom local part of at most 64 octets,
+/// `@`, a host name of letters, digits and hyphens; printable ASCII only (internationalised
+/// domains go in their `xn--` form), at most 254 octets. Quoted local parts, domain literals
+/// and comments are refused. The display name is free text: it is normalised (every run of
+/// white space and line breaks becomes one space, control characters are dropped), so it can
+/// never break a header line.
+public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The display name, normalised; empty when there is none.
+    public let displayName: String
+    /// The addr-spec, `local@domain`.
+    public let address: String
+
+    /// An address from an addr-spec and an optional display name.
+    ///
+    /// - Throws: ``MailError/Code/invalidAddress`` when `address` is not a plain addr-spec.
+    public init(_ address: String, displayName: String = "") throws {
+        try Self.check(address)
+        self.address = address
+        self.displayName = HeaderText.normalized(displayName)
+    }
+
+    /// An address parsed from `Name <local@domain>`, `"Name, Quoted" <local@domain>`,
+    /// `<local@domain>` or a bare `local@domain`.
+    ///
+    /// A quoted display name loses its quotes and backslash escapes. Encoded words in the input
+    /// are not decoded: this reads configuration and command lines, not received mail.
+    /// - Throws: ``MailError/Code/invalidAddress`` when no valid addr-spec is found.
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") else {
+            try self.init(trimmed)
+            return
+        }
+        let spec = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+        var name = Substring(trimmed[..<open].trimmingCharacters(in: .whitespaces))
+        if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
+            name = name.dropFirst().dropLast()
+            var unquoted = ""
+            var escaped = false
+            for character in name {
+                if !escaped && character == "\\" {
+                    escaped = true
+                } else {
+                    unquoted.append(character)
+                    escaped = false
+                }
+            }
+            name = Substring(unquoted)
+        }
+        try self.init(spec, displayName: String(name))
+    }
+
+    /// `Name <local@domain>`, or the bare addr-spec; for logs and messages, not for headers.
+    public var description: String {
+        displayName.isEmpty ? address : "\(displayName) <\(address)>"
+    }
+
+    /// The address as header pieces: its display name (atoms, a quoted string or encoded words)
+    /// and the angle-bracketed addr-spec, or the bare addr-spec when there is no name.
+    var headerPieces: [HeaderPiece] {
+        guard !displayName.isEmpty else { return [.word(address)] }
+        let angle = HeaderPiece.word("<\(address)>")
+        let words = displayName.split(separator: " ")
+        if words.allSatisfy({ $0.utf8.allSatisfy(HeaderText.isAtext) && !$0.contains("=?") }) {
+            return words.map { .word(String($0)) } + [angle]
+        }
+        if displayName.utf8.allSatisfy(HeaderText.isPrintable) && !displayName.contains("=?") {
+            var quoted = "\""
+            for character in displayName {
+                if character == "\"" || character == "\\" { quoted += "\\" }
+                quoted.append(character)
+            }
+            quoted += "\""
+            if quoted.utf8.count <= Self.longestQuotedName { return [.word(quoted), angle] }
+        }
+        return [.encoded(displayName), angle]
+    }
+
+    /// Longer quoted display names are written as encoded words, which can be folded.
+    static let longestQuotedName = 60
+
+    private static func check(_ address: String) throws {
+        func refuse(_ why: String) -> MailError {
+            MailError(.invalidAddress, "\"\(address)\" is not a usable e-mail address: \(why)")
+        }
+        guard address.utf8.allSatisfy(HeaderText.isPrintable), !address.contains(" ") else {
+            throw refuse("only printable ASCII without spaces is allowed")
+        }
+        guard address.utf8.count <= 254 else { throw refuse("it is longer than 254 octets") }
+        guard let at = address.lastIndex(of: "@") else { throw refuse("it has no @") }
+        let local = address[..<at]
+        let domain = address[address.index(after: at)...]
+        guard local.utf8.count <= 64, HeaderText.isDotAtom(local) else {
+            throw refuse("the part before @ must be letters, digits, dots and !#$%&'*+-/=?^_`{|}~ (at most 64)")
+        }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        let hostname = labels.allSatisfy { label in
+            (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.utf8.allSatisfy { HeaderText.isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+        }
+        guard hostname else { throw refuse("the part after @ must be a host name") }
+    }
+}
