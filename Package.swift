@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "FollowupCore", swiftSettings: swiftSettings),
         // The control API's JSON shapes, shared by the daemon and followupctl.
         .target(name: "FollowupAPI", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
+        // RFC 5322 + MIME mail writer and Maildir delivery (SPEC §6.7). Foundation only.
+        .target(name: "FollowupMail", swiftSettings: swiftSettings),
         // The typed, validated configuration and its YAML loader.
         .target(
             name: "FollowupConfig",
@@ -130,6 +132,7 @@ let package = Package(
             name: "FollowupctlTests",
             dependencies: ["followupctl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
+        .testTarget(name: "FollowupMailTests", dependencies: ["FollowupMail"], swiftSettings: swiftSettings),
         .testTarget(name: "FollowupCoreTests", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupConfigTests", dependencies: ["FollowupConfig", "FollowupCore"],

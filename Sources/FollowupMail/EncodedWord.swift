@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Text is cut into *units*: one character (grapheme cluster) each, or one Unicode scalar when a
 /// character is too long for a word on its own. Words are made of whole units, so a word never
-/// ends inside a multi-byte UTF-8 sequence and, but for such giant clusters, never inside a
-/// character.
+/// ends inside a multi-byte UTF-8 sequence, and never inside a character unless that character
+/// alone is too long for one word.
 enum EncodedWord {
     /// The two RFC 2047 encodings.
     enum Encoding: Hashable {
@@ -94,11 +94,13 @@ enum EncodedWord {
 
     /// Two upper-case hexadecimal digits.
     static func hexByte(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF".unicodeScalars)
         return String(String.UnicodeScalarView([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]))
     }
 
     private static func isQLiteral(_ byte: UInt8) -> Bool {
-        HeaderText.isAlphanumeric(byte) || Array("!*+-/".utf8).contains(byte)
+        HeaderText.isAlphanumeric(byte) || qSymbols.contains(byte)
     }
+
+    private static let qSymbols = Set("!*+-/".utf8)
+    private static let digits = Array("0123456789ABCDEF".unicodeScalars)
 }

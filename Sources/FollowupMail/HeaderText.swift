@@ -13,13 +13,16 @@ enum HeaderText {
 
     /// `atext` of RFC 5322 §3.2.3: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
     static func isAtext(_ byte: UInt8) -> Bool {
-        isAlphanumeric(byte) || Array("!#$%&'*+-/=?^_`{|}~".utf8).contains(byte)
+        isAlphanumeric(byte) || atextSymbols.contains(byte)
     }
 
     /// `token` characters of RFC 2045 §5.1: printable ASCII except space and tspecials.
     static func isToken(_ byte: UInt8) -> Bool {
-        (33...126).contains(byte) && !Array("()<>@,;:\\\"/[]?=".utf8).contains(byte)
+        (33...126).contains(byte) && !tspecials.contains(byte)
     }
+
+    private static let atextSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
+    private static let tspecials = Set("()<>@,;:\\\"/[]?=".utf8)
 
     /// Printable ASCII with space (0x20–0x7E).
     static func isPrintable(_ byte: UInt8) -> Bool { (32...126).contains(byte) }

@@ -25,9 +25,13 @@ indirect enum MIMEEntity {
 
     /// An attachment part in base64 (76-character lines) with `Content-Disposition: attachment`.
     static func attachment(_ attachment: MailAttachment) -> MIMEEntity {
-        let base64 = attachment.bytes.base64EncodedData(options: [
-            .lineLength76Characters, .endLineWithCarriageReturnLineFeed,
-        ])
+        let base64 = Array(attachment.bytes.base64EncodedData())
+        var body: [UInt8] = []
+        body.reserveCapacity(base64.count + base64.count / 38)
+        for start in stride(from: 0, to: base64.count, by: 76) {
+            if start > 0 { body += [13, 10] }
+            body += base64[start..<min(start + 76, base64.count)]
+        }
         return .leaf(
             fields: [
                 HeaderField(name: "Content-Type", pieces: attachment.contentTypePieces),
@@ -36,7 +40,7 @@ indirect enum MIMEEntity {
                     name: "Content-Disposition",
                     pieces: [.word("attachment;")] + MIMEParameter.pieces("filename", attachment.filename)),
             ],
-            body: Array(base64))
+            body: body)
     }
 
     /// A boundary for a multipart of the message identified by `seed`: `=_FU_<hash>_<kind>`.

@@ -39,11 +39,13 @@ enum MIMEParameter {
         }
     }
 
+    private static let attributeSymbols = Set("!#$&+-.^_`|~".utf8)
+
     /// RFC 2231 `attribute-char`s as they are, every other UTF-8 byte as `%XX`.
     private static func percentEncoded(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
-            if HeaderText.isAlphanumeric(byte) || Array("!#$&+-.^_`|~".utf8).contains(byte) {
+            if HeaderText.isAlphanumeric(byte) || attributeSymbols.contains(byte) {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 out += "%" + EncodedWord.hexByte(byte)

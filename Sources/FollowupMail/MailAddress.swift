@@ -59,29 +59,52 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         displayName.isEmpty ? address : "\(displayName) <\(address)>"
     }
 
-    /// The address as header pieces: its display name (atoms, a quoted string or encoded words)
-    /// and the angle-bracketed addr-spec, or the bare addr-spec when there is no name.
+    /// The address as header pieces: the display name, then the angle-bracketed addr-spec; the
+    /// bare addr-spec when there is no name.
+    ///
+    /// A short printable-ASCII name with specials becomes one quoted string (`"Silva, Ana"`).
+    /// Otherwise the name is written word by word: atoms as they are, other ASCII words as
+    /// quoted strings, and each run of words with non-ASCII characters (or `=?`, or too long
+    /// for a line) as encoded words. Encoding only those runs keeps encoded words apart, which
+    /// matters: decoders disagree on the space between two adjacent encoded words of a phrase.
     var headerPieces: [HeaderPiece] {
         guard !displayName.isEmpty else { return [.word(address)] }
         let angle = HeaderPiece.word("<\(address)>")
-        let words = displayName.split(separator: " ")
-        if words.allSatisfy({ $0.utf8.allSatisfy(HeaderText.isAtext) && !$0.contains("=?") }) {
-            return words.map { .word(String($0)) } + [angle]
-        }
-        if displayName.utf8.allSatisfy(HeaderText.isPrintable) && !displayName.contains("=?") {
-            var quoted = "\""
-            for character in displayName {
-                if character == "\"" || character == "\\" { quoted += "\\" }
-                quoted.append(character)
-            }
-            quoted += "\""
+        let ascii = displayName.utf8.allSatisfy(HeaderText.isPrintable) && !displayName.contains("=?")
+        if ascii && !displayName.utf8.allSatisfy({ HeaderText.isAtext($0) || $0 == 0x20 }) {
+            let quoted = Self.quoted(displayName)
             if quoted.utf8.count <= Self.longestQuotedName { return [.word(quoted), angle] }
         }
-        return [.encoded(displayName), angle]
+        var pieces: [HeaderPiece] = []
+        var pending: [Substring] = []
+        for word in displayName.split(separator: " ") {
+            let plain = word.utf8.allSatisfy(HeaderText.isAtext) ? String(word) : Self.quoted(word)
+            if word.utf8.allSatisfy(HeaderText.isPrintable) && !word.contains("=?")
+                && plain.utf8.count < HeaderField.foldWidth
+            {
+                if !pending.isEmpty { pieces.append(.encoded(pending.joined(separator: " "))) }
+                pending = []
+                pieces.append(.word(plain))
+            } else {
+                pending.append(word)
+            }
+        }
+        if !pending.isEmpty { pieces.append(.encoded(pending.joined(separator: " "))) }
+        return pieces + [angle]
     }
 
-    /// Longer quoted display names are written as encoded words, which can be folded.
+    /// Longer ASCII display names with specials are written word by word, so they can fold.
     static let longestQuotedName = 60
+
+    /// `text` as an RFC 5322 quoted string.
+    private static func quoted(_ text: some StringProtocol) -> String {
+        var quoted = "\""
+        for character in text {
+            if character == "\"" || character == "\\" { quoted += "\\" }
+            quoted.append(character)
+        }
+        return quoted + "\""
+    }
 
     private static func check(_ address: String) throws {
         func refuse(_ why: String) -> MailError {

@@ -24,7 +24,7 @@ public struct MailAttachment: Sendable, Hashable {
     /// - Throws: ``MailError/Code/invalidAttachment`` when the file name is empty, longer than
     ///   255 octets, or has `/`, `\` or a control character (line breaks included), or when
     ///   the content type is not `type/subtype` followed by `; name=value` parameters whose
-    ///   values are tokens or quoted strings of printable ASCII.
+    ///   values are tokens or quoted strings of printable ASCII (200 octets in all at most).
     public init(filename: String, contentType: String, bytes: Data) throws {
         let unsafe = filename.unicodeScalars.contains {
             $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "/" || $0 == "\\" || $0 == "\u{2028}"
@@ -50,8 +50,8 @@ public struct MailAttachment: Sendable, Hashable {
         func refuse(_ why: String) -> MailError {
             MailError(.invalidAttachment, "\"\(contentType)\" is not a usable content type: \(why)")
         }
-        guard contentType.utf8.allSatisfy(HeaderText.isPrintable) else {
-            throw refuse("only printable ASCII is allowed")
+        guard contentType.utf8.allSatisfy(HeaderText.isPrintable), contentType.utf8.count <= 200 else {
+            throw refuse("only printable ASCII is allowed, at most 200 octets")
         }
         var sections: [String] = []
         var current = ""

@@ -31,7 +31,7 @@ public enum Maildir {
         try makeFolders(root)
         let temporary = "\(root)/tmp/\(name)"
         do {
-            try write(data, to: temporary)
+            try writeSynced(data, to: temporary)
             guard rename(temporary, "\(root)/new/\(name)") == 0 else {
                 throw failure("cannot move \(temporary) into \(root)/new")
             }
@@ -58,8 +58,8 @@ public enum Maildir {
     private static func makeFolders(_ root: String) throws {
         if try makeFolder(root) { try sync(folder: (root as NSString).deletingLastPathComponent) }
         var made = false
-        for sub in ["tmp", "new", "cur"] where try makeFolder("\(root)/\(sub)") {
-            made = true
+        for sub in ["tmp", "new", "cur"] {
+            if try makeFolder("\(root)/\(sub)") { made = true }
         }
         if made { try sync(folder: root) }
     }
@@ -79,14 +79,14 @@ public enum Maildir {
     }
 
     /// Writes all of `data` to a new or truncated file at `path` and fsyncs it.
-    private static func write(_ data: Data, to path: String) throws {
+    private static func writeSynced(_ data: Data, to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw failure("cannot create \(path)") }
         defer { close(fd) }
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 && errno == EINTR { continue }
                 guard written > 0 else { throw failure("cannot write \(path)") }
                 offset += written
