@@ -47,10 +47,11 @@ public struct Desk: Sendable {
         let now = clock.now()
         let courier = Courier(rulebook: rulebook)
         let env = rulebook.environment(forPartner: request.partner?.name, now: now, by: by)
-        // Refuse invalid input before an id is reserved, so refusals leave no gaps.
-        _ = try CaseMachine.open(request, id: CaseID(1), in: env)
-        let id = try await store.reserveCaseID()
-        var change = try courier.change(for: CaseMachine.open(request, id: id, in: env), at: now)
+        // The machine runs before an id is reserved, so refusals leave no gaps; its result
+        // depends on the id only through the case's own field.
+        var transition = try CaseMachine.open(request, id: CaseID(1), in: env)
+        transition.case.id = try await store.reserveCaseID()
+        var change = try courier.change(for: transition, at: now)
         change.answer = try answer?(change.case)
         let opened = try await opens.submit(try PreparedCase(change))
         doorbell.ring()
