@@ -4,7 +4,7 @@ import Foundation
 /// `POST /v1/cases` (§6.3).
 public struct OpenCaseBody: Codable, Sendable, Hashable {
     public var kind: CaseKind?
-    public var client: ClientBody
+    public var client: Client
     public var partner: PartnerBody?
     public var subject: String
     public var verification: String
@@ -21,18 +21,6 @@ public struct OpenCaseBody: Codable, Sendable, Hashable {
     /// The first request's Message-ID, when known.
     public var messageID: String?
 
-    public struct ClientBody: Codable, Sendable, Hashable {
-        public var name: String
-        public var email: String?
-        public var ticket: String?
-
-        public init(name: String, email: String? = nil, ticket: String? = nil) {
-            self.name = name
-            self.email = email
-            self.ticket = ticket
-        }
-    }
-
     public struct PartnerBody: Codable, Sendable, Hashable {
         public var name: String
         public var emails: [String]?
@@ -44,7 +32,7 @@ public struct OpenCaseBody: Codable, Sendable, Hashable {
     }
 
     public init(
-        kind: CaseKind? = nil, client: ClientBody, partner: PartnerBody?, subject: String, verification: String,
+        kind: CaseKind? = nil, client: Client, partner: PartnerBody?, subject: String, verification: String,
         owner: String? = nil, sensitive: [SensitiveData]? = nil, deadline: Date? = nil, escalatedTo: String? = nil,
         implementationAt: Date? = nil, sentAt: Date? = nil, send: Bool? = nil, messageID: String? = nil
     ) {

@@ -60,7 +60,7 @@ extension ControlAPI {
             throw FollowupError.invalid("kind", "only third_party cases are opened here")
         }
         let new = NewCase(
-            client: Client(name: body.client.name, email: body.client.email, ticket: body.client.ticket),
+            client: body.client,
             partner: body.partner.map { PartnerContact(name: $0.name, emails: $0.emails ?? []) },
             subject: body.subject, verification: body.verification, owner: body.owner ?? "",
             sensitive: body.sensitive ?? [], deadline: body.deadline, escalatedTo: body.escalatedTo,
