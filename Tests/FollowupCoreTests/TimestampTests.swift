@@ -25,4 +25,22 @@ import Testing
         #expect(fractional == "2026-11-29T14:00:00.500Z")
         #expect(Timestamp.parse(fractional) == Date(timeIntervalSince1970: 1_795_960_800.5))
     }
+
+    /// The hand-written formatting agrees with Foundation's for many instants and fractions.
+    @Test func agreesWithFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        let fractions: [Double] = [0, 0.25, 0.5, 0.125, 0.75]
+        for _ in 0..<3000 {
+            let whole = Double(Int64.random(in: -2_000_000_000...6_000_000_000, using: &generator))
+            let fraction = fractions.randomElement(using: &generator)!
+            let date = Date(timeIntervalSince1970: whole + fraction)
+            let expected =
+                fraction == 0
+                ? date.formatted(.iso8601) : Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+            #expect(Timestamp.format(date) == expected)
+        }
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+    }
 }
