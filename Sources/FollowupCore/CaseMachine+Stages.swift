@@ -90,11 +90,7 @@ extension CaseMachine {
     }
 
     private static func ownerReminder(_ builder: inout TransitionBuilder) {
-        guard var series = builder.current.timers.ownerReminder else { return }
-        series.sent += 1
-        let k = series.sent
-        series.nextAt = builder.env.calendar.adding(series.every.times(k + 1), to: series.base)
-        builder.current.timers.ownerReminder = series
+        guard let k = builder.current.timers.ownerReminder?.advance(on: builder.env.calendar) else { return }
         builder.record(.ownerReminded, by: CaseEnvironment.daemon) {
             $0.stage = Stage.Kind.ownerReminder.rawValue
             $0.ordinal = k
@@ -106,11 +102,7 @@ extension CaseMachine {
     }
 
     private static func clientReminder(_ builder: inout TransitionBuilder) {
-        guard var series = builder.current.timers.clientReminder else { return }
-        series.sent += 1
-        let k = series.sent
-        series.nextAt = builder.env.calendar.adding(series.every.times(k + 1), to: series.base)
-        builder.current.timers.clientReminder = series
+        guard let k = builder.current.timers.clientReminder?.advance(on: builder.env.calendar) else { return }
         builder.record(.clientReminded, by: CaseEnvironment.daemon) {
             $0.stage = Stage.Kind.clientReminder.rawValue
             $0.ordinal = k

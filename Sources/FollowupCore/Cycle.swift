@@ -38,6 +38,13 @@ public struct ReminderSeries: Sendable, Hashable, Codable {
     public var sent: Int
     /// When reminder `sent + 1` is due.
     public var nextAt: Date
+
+    /// Counts the reminder due now as sent and arms the next one; returns its ordinal k.
+    mutating func advance(on calendar: WorkCalendar) -> Int {
+        sent += 1
+        nextAt = calendar.adding(every.times(sent + 1), to: base)
+        return sent
+    }
 }
 
 /// Every armed deadline of a case, stored as instants (§3 "Durable").

@@ -38,8 +38,9 @@ public struct Desk: Sendable {
         var new = new
         if new.owner.trimmingCharacters(in: .whitespaces).isEmpty { new.owner = by }
         if new.leader == nil { new.leader = rulebook.configuration.owner(named: new.owner)?.leader }
-        if new.partner != nil, new.partner?.emails.isEmpty == true,
-            let known = rulebook.configuration.partner(named: new.partner!.name)
+        // A known partner given without addresses gets the configured ones.
+        if let partner = new.partner, partner.emails.isEmpty,
+            let known = rulebook.configuration.partner(named: partner.name)
         {
             new.partner?.emails = known.emails
         }
