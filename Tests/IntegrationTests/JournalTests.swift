@@ -12,14 +12,24 @@ import Testing
     static let socket = "/run/systemd/journal/socket"
 
     /// Starts /lib/systemd/systemd-journald when no journal runs (as CI, without systemd).
+    /// A socket file is not proof of a journal: a journald started by an earlier run may be
+    /// gone and have left its socket behind, so the check is a connect to it.
     static func ensureJournald() async throws -> Bool {
-        if FileManager.default.fileExists(atPath: socket) { return true }
+        if journalAnswers() { return true }
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/lib/systemd/systemd-journald") else {
             return false
         }
         try FileManager.default.createDirectory(atPath: "/run/systemd/journal", withIntermediateDirectories: true)
         _ = try ActivationAndMetricsTests.spawn(["/lib/systemd/systemd-journald"], stderr: "/dev/null")
-        return try await eventually(timeout: 15) { FileManager.default.fileExists(atPath: socket) }
+        return try await eventually(timeout: 15) { journalAnswers() }
+    }
+
+    /// Whether something listens on the journal socket (a stale file refuses the connect).
+    static func journalAnswers() -> Bool {
+        let descriptor = Glibc.socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return (try? UnixAddress.with(socket) { connect(descriptor, $0, $1) }) != nil
     }
 
     static func journal(_ arguments: [String]) throws -> String {
