@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // The desk's rules: cases, cycles, calendars, the state machine. Foundation only, no I/O.
@@ -52,6 +54,21 @@ let package = Package(
             name: "FollowupEngine",
             dependencies: [
                 "FollowupCore", "FollowupStorage", "FollowupConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Delivery of the outbox (§4.1, §6.6, §6.7): webhooks signed per Standard Webhooks, mail
+        // composed and handed to a Maildir or sendmail, retries, digests, acknowledgement reminders.
+        .target(
+            name: "FollowupDelivery",
+            dependencies: [
+                "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupMail",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -90,7 +107,7 @@ let package = Package(
             name: "FollowupDaemon",
             dependencies: [
                 "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupControl", "FollowupAPI",
-                "FollowupSystemd",
+                "FollowupSystemd", "FollowupDelivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -112,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "followupctl",
             dependencies: [
-                "FollowupCore", "FollowupAPI",
+                "FollowupCore", "FollowupAPI", "FollowupMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -133,6 +150,13 @@ let package = Package(
             dependencies: ["followupctl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
         .testTarget(name: "FollowupMailTests", dependencies: ["FollowupMail"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FollowupDeliveryTests",
+            dependencies: [
+                "FollowupDelivery", "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupMail",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "FollowupCoreTests", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupConfigTests", dependencies: ["FollowupConfig", "FollowupCore"],

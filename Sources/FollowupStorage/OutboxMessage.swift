@@ -36,12 +36,31 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
     public var attempts: Int
     /// The event's document (the `data` of §6.6), rendered per channel at delivery.
     public var payload: Data
+    /// For a notification needing acknowledgement: the id that acknowledges it (the event's
+    /// first notification), shared by every channel of the event and its reminders.
+    public var ackGroup: String?
+    /// Urgent notifications are never folded into a digest.
+    public var urgent: Bool
+    /// Made by a catch-up pass (stages overdue after downtime): folded per channel into a digest.
+    public var catchUp: Bool
+    /// Who acknowledged the event, and when.
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Date?
+    /// When it was delivered.
+    public var deliveredAt: Date?
+    /// Why the last attempt did not go through.
+    public var lastError: String?
+    /// The digest it was folded into.
+    public var digestID: String?
 
     public init(
         id: String, caseID: CaseID?, event: NotificationEvent, channel: Channel, recipient: String,
         needsAck: Bool, state: State = .pending, createdAt: Date, nextAttemptAt: Date, attempts: Int = 0,
-        payload: Data
+        payload: Data, ackGroup: String? = nil, urgent: Bool = false, catchUp: Bool = false
     ) {
+        self.ackGroup = ackGroup
+        self.urgent = urgent
+        self.catchUp = catchUp
         self.id = id
         self.caseID = caseID
         self.event = event
@@ -53,6 +72,27 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
         self.nextAttemptAt = nextAttemptAt
         self.attempts = attempts
         self.payload = payload
+    }
+}
+
+/// One delivery attempt of a notification, as recorded (§4.1).
+public struct DeliveryAttempt: Sendable, Hashable, Codable {
+    /// Its number among the notification's attempts, from 1.
+    public var number: Int
+    public var at: Date
+    /// `delivered`, `retry` or `failed`.
+    public var result: String
+    public var httpStatus: Int?
+    public var exitStatus: Int?
+    public var error: String?
+
+    public init(number: Int, at: Date, result: String, httpStatus: Int? = nil, exitStatus: Int? = nil, error: String? = nil) {
+        self.number = number
+        self.at = at
+        self.result = result
+        self.httpStatus = httpStatus
+        self.exitStatus = exitStatus
+        self.error = error
     }
 }
 
