@@ -92,7 +92,8 @@ public struct DueJSON: Codable, Sendable, Hashable {
     public init(due: [Item]) { self.due = due }
 }
 
-/// One outbox row as `GET /v1/notifications` lists it.
+/// One outbox row as `GET /v1/notifications` lists it (and `GET /v1/notifications/{id}`
+/// shows it, with its delivery attempts).
 public struct NotificationJSON: Codable, Sendable, Hashable {
     public var id: String
     public var `case`: String?
@@ -104,6 +105,41 @@ public struct NotificationJSON: Codable, Sendable, Hashable {
     public var createdAt: Date
     public var nextAttemptAt: Date
     public var attempts: Int
+    /// The id that acknowledges the event (shared by its channels and reminders).
+    public var acknowledge: String?
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Date?
+    public var deliveredAt: Date?
+    public var lastError: String?
+    public var digest: String?
+    public var reminders: Int?
+    /// Every delivery attempt (only on `GET /v1/notifications/{id}`).
+    public var history: [Attempt]?
+
+    /// One delivery attempt.
+    public struct Attempt: Codable, Sendable, Hashable {
+        public var number: Int
+        public var at: Date
+        public var result: String
+        public var httpStatus: Int?
+        public var exitStatus: Int?
+        public var error: String?
+
+        public init(number: Int, at: Date, result: String, httpStatus: Int?, exitStatus: Int?, error: String?) {
+            self.number = number
+            self.at = at
+            self.result = result
+            self.httpStatus = httpStatus
+            self.exitStatus = exitStatus
+            self.error = error
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case number, at, result, error
+            case httpStatus = "http_status"
+            case exitStatus = "exit_status"
+        }
+    }
 
     public init(
         id: String, case: String?, event: String, channel: String, recipient: String, state: String, needsAck: Bool,
@@ -122,10 +158,14 @@ public struct NotificationJSON: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, `case`, event, channel, recipient, state, attempts
+        case id, `case`, event, channel, recipient, state, attempts, acknowledge, digest, reminders, history
         case needsAck = "needs_ack"
         case createdAt = "created_at"
         case nextAttemptAt = "next_attempt_at"
+        case acknowledgedBy = "acknowledged_by"
+        case acknowledgedAt = "acknowledged_at"
+        case deliveredAt = "delivered_at"
+        case lastError = "last_error"
     }
 }
 

@@ -70,14 +70,43 @@ extension ControlAPI {
             state = parsed
         }
         let rows = try await store.outbox(state: state, limit: 500)
-        let list = NotificationList(
-            notifications: rows.map {
-                NotificationJSON(
-                    id: $0.id, case: $0.caseID?.description, event: $0.event.rawValue, channel: $0.channel.rawValue,
-                    recipient: $0.recipient, state: $0.state.rawValue, needsAck: $0.needsAck, createdAt: $0.createdAt,
-                    nextAttemptAt: $0.nextAttemptAt, attempts: $0.attempts)
-            })
-        return try Self.json(.ok, list)
+        return try Self.json(.ok, NotificationList(notifications: rows.map(Self.notificationJSON)))
+    }
+
+    /// `GET /v1/notifications/{id}` and `POST /v1/notifications/{id}/{ack|retry}`.
+    func notificationRoute(_ route: String, id: String, peer: Peer) async throws -> HTTPResponse {
+        let message: OutboxMessage
+        switch route {
+        case "/v1/notifications/{id}/ack": message = try await desk.acknowledge(notification: id, by: peer.name)
+        case "/v1/notifications/{id}/retry": message = try await desk.retry(notification: id)
+        default:
+            guard let found = try await store.notification(id) else {
+                throw FollowupError(.notFound, "there is no notification \(id) (see followupctl outbox)")
+            }
+            message = found
+        }
+        var json = Self.notificationJSON(message)
+        json.history = try await store.deliveryAttempts(of: id).map {
+            NotificationJSON.Attempt(
+                number: $0.number, at: $0.at, result: $0.result, httpStatus: $0.httpStatus,
+                exitStatus: $0.exitStatus, error: $0.error)
+        }
+        return try Self.json(.ok, json)
+    }
+
+    static func notificationJSON(_ row: OutboxMessage) -> NotificationJSON {
+        var json = NotificationJSON(
+            id: row.id, case: row.caseID?.description, event: row.event.rawValue, channel: row.channel.rawValue,
+            recipient: row.recipient, state: row.state.rawValue, needsAck: row.needsAck, createdAt: row.createdAt,
+            nextAttemptAt: row.nextAttemptAt, attempts: row.attempts)
+        json.acknowledge = row.ackGroup
+        json.acknowledgedBy = row.acknowledgedBy
+        json.acknowledgedAt = row.acknowledgedAt
+        json.deliveredAt = row.deliveredAt
+        json.lastError = row.lastError
+        json.digest = row.digestID
+        json.reminders = row.needsAck ? row.reminders : nil
+        return json
     }
 
     func metricsResponse() async throws -> HTTPResponse {

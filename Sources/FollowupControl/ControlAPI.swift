@@ -22,7 +22,8 @@ public struct ControlAPI: HTTPResponder {
         "POST /v1/cases/{id}/flags",
         "GET /v1/cases/{id}/report",
         "GET /v1/due",
-        "GET /v1/notifications",
+        "GET /v1/notifications", "GET /v1/notifications/{id}",
+        "POST /v1/notifications/{id}/ack", "POST /v1/notifications/{id}/retry",
         "POST /v1/reload",
         "GET /metrics",
     ]
@@ -110,6 +111,8 @@ public struct ControlAPI: HTTPResponder {
             return try Self.json(.ok, outcome)
         case "/v1/cases":
             return method == .GET ? try await listCases(request) : try await openCase(request, peer: peer)
+        case _ where route.hasPrefix("/v1/notifications/"):
+            return try await notificationRoute(route, id: segments[2], peer: peer)
         default:
             let id = try Self.caseID(segments[2])
             return try await caseRoute(route, request, id: id, peer: peer)
@@ -135,8 +138,8 @@ public struct ControlAPI: HTTPResponder {
 
     /// The route template of a path (`/v1/cases/{id}/notes`), or nil when none matches.
     static func template(of segments: [String]) -> String? {
-        if segments.count >= 3, segments[0] == "v1", segments[1] == "cases" {
-            var parts = ["", "v1", "cases", "{id}"]
+        if segments.count >= 3, segments[0] == "v1", segments[1] == "cases" || segments[1] == "notifications" {
+            var parts = ["", "v1", segments[1], "{id}"]
             parts += segments.dropFirst(3)
             let template = parts.joined(separator: "/")
             return routes.contains { $0.hasSuffix(" " + template) } ? template : nil

@@ -96,6 +96,8 @@ public enum CaseCommand: Sendable, Hashable {
     case reopen(reason: String)
     case setFlag(CaseFlag, on: Bool)
     case update(CaseUpdate)
+    /// Someone acknowledged a notification about the case (§4.1): who and when go on the timeline.
+    case acknowledge(notification: String, event: NotificationEvent)
 
     /// The §3 event name, as errors and logs show it.
     public var eventName: String {
@@ -108,6 +110,7 @@ public enum CaseCommand: Sendable, Hashable {
         case .reopen: "reopened"
         case .setFlag(_, let on): on ? "flag_set" : "flag_cleared"
         case .update: "updated"
+        case .acknowledge: "acknowledged"
         }
     }
 }

@@ -62,6 +62,9 @@ public enum CaseMachine {
         func refuse() -> FollowupError { .refused(command.eventName, in: state, of: subject.id) }
 
         switch command {
+        case .acknowledge(let notification, let event):
+            builder.record(.acknowledged, note: "\(event.rawValue) \(notification)")
+
         case .contactSent(let contact):
             guard state.isOpen else { throw refuse() }
             try contactSent(contact, &builder)

@@ -18,14 +18,15 @@ public struct Courier: Sendable {
         self.makeID = makeID
     }
 
-    /// The stored change for `transition`, made at `now`.
-    public func change(for transition: Transition, at now: Date) throws -> StoredChange {
+    /// The stored change for `transition`, made at `now`; `catchUp` marks what a catch-up pass
+    /// made (stages overdue after downtime), which reaches each channel folded into a digest.
+    public func change(for transition: Transition, at now: Date, catchUp: Bool = false) throws -> StoredChange {
         var change = StoredChange(case: transition.case, entries: transition.entries)
         let subject = transition.case
         for action in transition.actions {
             switch action {
             case .notify(let intent):
-                change.outbox += try messages(for: intent, about: subject, at: now)
+                change.outbox += try messages(for: intent, about: subject, at: now, catchUp: catchUp)
             case .mailPartner(let mail):
                 change.outbox.append(
                     OutboxMessage(
@@ -44,7 +45,9 @@ public struct Courier: Sendable {
     }
 
     /// One outbox row per recipient channel of the intent's audience.
-    func messages(for intent: NotificationIntent, about subject: Case, at now: Date) throws -> [OutboxMessage] {
+    func messages(for intent: NotificationIntent, about subject: Case, at now: Date, catchUp: Bool = false) throws
+        -> [OutboxMessage]
+    {
         let channels = channels(for: intent.audience, of: subject)
         let ids = channels.map { _ in makeID() }
         // One acknowledgement closes the event on every channel: its first notification's id.
@@ -54,11 +57,18 @@ public struct Courier: Sendable {
         var data = NotificationData(summary: intent.summary, about: subject, needsAck: intent.needsAck, report: latest)
         data.acknowledge = group
         let payload = try Payload.encode(NotificationDocument(type: intent.event.rawValue, timestamp: now, data: data))
+        let ackDueAt = group.map { _ in
+            let env = rulebook.environment(forPartner: subject.partner?.name, now: now, by: CaseEnvironment.daemon)
+            // Leaders' time, not the partner's: the desk's own calendar.
+            return rulebook.calendar(forPartner: nil).adding(env.policy(for: subject).ackWithin, to: now)
+        }
+        let urgent = data.urgent || intent.event == .escalationUrgent
         return zip(ids, channels).map { id, channel in
             OutboxMessage(
                 id: id, caseID: subject.id, event: intent.event, channel: channel.kind,
                 recipient: channel.recipient, needsAck: intent.needsAck, createdAt: now, nextAttemptAt: now,
-                payload: payload, ackGroup: group, urgent: data.urgent || intent.event == .escalationUrgent)
+                payload: payload, ackGroup: group, urgent: urgent, catchUp: catchUp && !urgent && !intent.needsAck,
+                ackDueAt: id == group ? ackDueAt : nil)
         }
     }
 

@@ -13,13 +13,17 @@ public struct Desk: Sendable {
     let rulebooks: RulebookHolder
     let clock: any WallClock
     let doorbell: Doorbell
+    /// Wakes the delivery worker when notifications are queued.
+    let outboxBell: Doorbell
     let logger: Logger
     let opens: GroupCommit
 
     public init(
-        store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell, logger: Logger
+        store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell,
+        outboxBell: Doorbell = Doorbell(), logger: Logger
     ) {
         self.store = store
+        self.outboxBell = outboxBell
         opens = GroupCommit(store: store)
         self.rulebooks = rulebooks
         self.clock = clock
@@ -56,6 +60,7 @@ public struct Desk: Sendable {
         change.answer = try answer?(change.case)
         let opened = try await opens.submit(try PreparedCase(change))
         doorbell.ring()
+        if !change.outbox.isEmpty { outboxBell.ring() }
         // The control socket logs each request with its peer; this is the detail.
         logger.debug(
             "case opened",
@@ -84,6 +89,7 @@ public struct Desk: Sendable {
             return change
         }
         doorbell.ring()
+        outboxBell.ring()
         logger.debug(
             "case changed",
             metadata: [
@@ -91,5 +97,32 @@ public struct Desk: Sendable {
                 "followup.state": "\(changed.state.rawValue)",
             ])
         return changed
+    }
+
+    /// Acknowledges the event of notification `id` (§4.1): one acknowledgement by anyone
+    /// allowed closes it on every channel; who and when go on the case's timeline.
+    public func acknowledge(notification id: String, by: String) async throws -> OutboxMessage {
+        let rulebook = rulebooks.current
+        let now = clock.now()
+        let courier = Courier(rulebook: rulebook)
+        let acknowledged = try await store.acknowledge(id, by: by, at: now) { current, message in
+            let env = rulebook.environment(forPartner: current.partner?.name, now: now, by: by)
+            let command = CaseCommand.acknowledge(notification: message.ackGroup ?? message.id, event: message.event)
+            return try courier.change(for: CaseMachine.apply(command, to: current, in: env), at: now)
+        }
+        logger.info(
+            "notification acknowledged",
+            metadata: [
+                "followup.event": "acknowledged", "followup.notification": "\(id)", "followup.by": "\(by)",
+                "followup.case": "\(acknowledged.caseID?.description ?? "")",
+            ])
+        return acknowledged
+    }
+
+    /// Queues a failed notification again (`followupctl outbox retry`).
+    public func retry(notification id: String) async throws -> OutboxMessage {
+        let message = try await store.requeueNotification(id, at: clock.now())
+        outboxBell.ring()
+        return message
     }
 }

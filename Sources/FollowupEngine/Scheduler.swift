@@ -17,6 +17,8 @@ public final class Scheduler: Service {
     let rulebooks: RulebookHolder
     let clock: any WallClock
     let doorbell: Doorbell
+    /// Wakes the delivery worker when stages queued notifications.
+    let outboxBell: Doorbell
     let logger: Logger
     let batchSize: Int
     let recheckInterval: TimeInterval
@@ -30,14 +32,15 @@ public final class Scheduler: Service {
     }
 
     public init(
-        store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell, logger: Logger,
-        batchSize: Int = 500, recheckInterval: TimeInterval = 120, stallForTesting: Bool = false
+        store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell,
+        outboxBell: Doorbell = Doorbell(), logger: Logger, batchSize: Int = 500, recheckInterval: TimeInterval = 120, stallForTesting: Bool = false
     ) {
         self.stallForTesting = stallForTesting
         self.store = store
         self.rulebooks = rulebooks
         self.clock = clock
         self.doorbell = doorbell
+        self.outboxBell = outboxBell
         self.logger = logger
         self.batchSize = batchSize
         self.recheckInterval = recheckInterval
@@ -97,6 +100,9 @@ public final class Scheduler: Service {
         }
     }
 
+    /// How late a stage must be for its notifications to count as catch-up.
+    public static let catchUpLateness: TimeInterval = 60
+
     /// Carries out one batch of stages due at `now`; true when the batch was full (more may be due).
     @discardableResult
     public func runDue(now: Date) async throws -> Bool {
@@ -107,7 +113,10 @@ public final class Scheduler: Service {
             let env = rulebook.environment(forPartner: subject.partner?.name, now: now, by: CaseEnvironment.daemon)
             guard let transition = CaseMachine.fire(stage, on: subject, in: env) else { return nil }
             do {
-                return try courier.change(for: transition, at: now)
+                // A stage overdue by more than a minute is catch-up after downtime: its
+                // notifications reach each channel folded into a digest.
+                let catchUp = now.timeIntervalSince(stage.dueAt) > Self.catchUpLateness
+                return try courier.change(for: transition, at: now, catchUp: catchUp)
             } catch {
                 logger.error(
                     "stage could not be prepared",
@@ -115,6 +124,7 @@ public final class Scheduler: Service {
                 return nil
             }
         }
+        if batch.total > 0 { outboxBell.ring() }
         if batch.total > 0 || batch.duplicates > 0 {
             let kinds = batch.fired.sorted { $0.key.rawValue < $1.key.rawValue }
                 .map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " ")

@@ -197,6 +197,53 @@ public protocol CaseStore: Sendable {
     /// Outbox rows, newest first, optionally in one state.
     func outbox(state: OutboxMessage.State?, limit: Int) async throws -> [OutboxMessage]
 
+    // MARK: The outbox (§4.1)
+
+    /// Claims up to `limit` pending notifications due at `now`, oldest first, leasing them
+    /// until `leaseUntil` (a node that dies mid-delivery leaves them to be claimed again then,
+    /// under the same id). Per case and recipient channel only the oldest pending one is
+    /// claimed, so a case's notifications arrive in order.
+    func claimNotifications(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxMessage]
+
+    /// Records delivery attempts and what follows from each, in one transaction.
+    func recordDeliveries(_ records: [DeliveryRecord]) async throws
+
+    /// Folds pending notifications into `digest` (queued in the same transaction): they become
+    /// `digested`. Ids no longer pending are left alone; returns the ids folded.
+    @discardableResult
+    func fold(_ ids: [String], into digest: OutboxMessage) async throws -> [String]
+
+    /// When the earliest pending notification or acknowledgement reminder is due, or nil.
+    func nextNotificationDue() async throws -> Date?
+
+    /// One notification, or nil.
+    func notification(_ id: String) async throws -> OutboxMessage?
+
+    /// A notification's delivery attempts, oldest first.
+    func deliveryAttempts(of id: String) async throws -> [DeliveryAttempt]
+
+    /// Queues a failed notification again, due at `now`, with a fresh count of attempts.
+    /// `FollowupError.notFound` when absent, `conflict` when it is not `failed`.
+    func requeueNotification(_ id: String, at now: Date) async throws -> OutboxMessage
+
+    /// Acknowledges the event of notification `id` (its whole acknowledgement group) as `by`
+    /// at `now`; `onCase` makes the case's timeline entry, committed with it. Acknowledging
+    /// again changes nothing and answers the first acknowledgement. `notFound` when absent,
+    /// `conflict` when the notification needs no acknowledgement.
+    func acknowledge(
+        _ id: String, by: String, at now: Date, onCase: @escaping @Sendable (Case, OutboxMessage) throws -> StoredChange?
+    ) async throws -> OutboxMessage
+
+    /// The events needing acknowledgement whose acknowledgement is overdue at `now` (their
+    /// first notification), earliest first.
+    func overdueAcknowledgements(now: Date, limit: Int) async throws -> [OutboxMessage]
+
+    /// Sends an unacknowledged event again: queues `reminders` and sets the group's next
+    /// reminder time (nil: no more reminders). Nothing happens when the group was
+    /// acknowledged meanwhile; returns whether it was queued.
+    @discardableResult
+    func remind(group: String, with reminders: [OutboxMessage], nextDueAt: Date?) async throws -> Bool
+
     /// A stored report by id, or the latest of a case.
     func report(id: String) async throws -> StoredReport?
     func latestReport(of id: CaseID) async throws -> StoredReport?

@@ -96,21 +96,7 @@ struct ChangeWriter {
                     try entryDocuments?[index] ?? encoder.encode(entry),
                 ])
         }
-        for message in change.outbox {
-            try run(
-                sql: """
-                    INSERT INTO outbox (id, case_id, event, channel, recipient, needs_ack, state, created_at,
-                        next_attempt_at, attempts, payload)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    message.id, message.caseID?.number, message.event.rawValue, message.channel.rawValue,
-                    message.recipient, message.needsAck, message.state.rawValue,
-                    message.createdAt.timeIntervalSince1970, message.nextAttemptAt.timeIntervalSince1970,
-                    message.attempts, message.payload,
-                ])
-            deltas["outbox.\(message.state.rawValue)", default: 0] += 1
-        }
+        for message in change.outbox { try queue(message) }
         for report in change.reports {
             try run(
                 sql: "INSERT INTO reports (id, case_id, reason, generated_at, document) VALUES (?, ?, ?, ?, ?)",
@@ -121,9 +107,32 @@ struct ChangeWriter {
         }
     }
 
+    /// Inserts one outbox row.
+    mutating func queue(_ message: OutboxMessage) throws {
+        try run(
+            sql: """
+                INSERT INTO outbox (id, case_id, event, channel, recipient, needs_ack, state, created_at,
+                    next_attempt_at, attempts, payload, ack_group, urgent, catch_up, ack_due_at, reminders)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                message.id, message.caseID?.number, message.event.rawValue, message.channel.rawValue,
+                message.recipient, message.needsAck, message.state.rawValue,
+                message.createdAt.timeIntervalSince1970, message.nextAttemptAt.timeIntervalSince1970,
+                message.attempts, message.payload, message.ackGroup, message.urgent, message.catchUp,
+                message.ackDueAt?.timeIntervalSince1970, message.reminders,
+            ])
+        count(outbox: message.state, 1)
+    }
+
+    /// Counts an outbox row into or out of a delivery state.
+    mutating func count(outbox state: OutboxMessage.State, _ delta: Int) {
+        deltas["outbox.\(state.rawValue)", default: 0] += delta
+    }
+
     /// Runs a statement from the connection's cache: each SQL text is compiled once per
     /// connection, not once per row.
-    private func run(sql: String, arguments: StatementArguments) throws {
+    func run(sql: String, arguments: StatementArguments) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 

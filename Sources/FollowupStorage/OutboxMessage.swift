@@ -52,12 +52,20 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
     public var lastError: String?
     /// The digest it was folded into.
     public var digestID: String?
+    /// For the event's first notification needing acknowledgement: when, unacknowledged, it is
+    /// sent again to all leaders; nil once acknowledged or after the last reminder.
+    public var ackDueAt: Date?
+    /// How many times it was sent again unacknowledged.
+    public var reminders: Int
 
     public init(
         id: String, caseID: CaseID?, event: NotificationEvent, channel: Channel, recipient: String,
         needsAck: Bool, state: State = .pending, createdAt: Date, nextAttemptAt: Date, attempts: Int = 0,
-        payload: Data, ackGroup: String? = nil, urgent: Bool = false, catchUp: Bool = false
+        payload: Data, ackGroup: String? = nil, urgent: Bool = false, catchUp: Bool = false, ackDueAt: Date? = nil,
+        reminders: Int = 0
     ) {
+        self.ackDueAt = ackDueAt
+        self.reminders = reminders
         self.ackGroup = ackGroup
         self.urgent = urgent
         self.catchUp = catchUp
@@ -86,13 +94,42 @@ public struct DeliveryAttempt: Sendable, Hashable, Codable {
     public var exitStatus: Int?
     public var error: String?
 
-    public init(number: Int, at: Date, result: String, httpStatus: Int? = nil, exitStatus: Int? = nil, error: String? = nil) {
+    public init(
+        number: Int, at: Date, result: String, httpStatus: Int? = nil, exitStatus: Int? = nil, error: String? = nil
+    ) {
         self.number = number
         self.at = at
         self.result = result
         self.httpStatus = httpStatus
         self.exitStatus = exitStatus
         self.error = error
+    }
+}
+
+/// What one delivery attempt did to its notification, recorded with the attempt.
+public struct DeliveryRecord: Sendable {
+    /// The notification.
+    public var id: String
+    /// The attempt (its `number` is filled in by storage).
+    public var attempt: DeliveryAttempt
+    /// Where the notification goes next.
+    public var next: Next
+    /// Rows queued in the same transaction (a `notification.failed` to ops on giving up).
+    public var also: [OutboxMessage]
+
+    /// The notification's state after the attempt.
+    public enum Next: Sendable, Hashable {
+        case delivered
+        /// Tried again at this instant.
+        case retry(at: Date)
+        case failed
+    }
+
+    public init(id: String, attempt: DeliveryAttempt, next: Next, also: [OutboxMessage] = []) {
+        self.id = id
+        self.attempt = attempt
+        self.next = next
+        self.also = also
     }
 }
 

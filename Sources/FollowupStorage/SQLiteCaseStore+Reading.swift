@@ -107,14 +107,22 @@ extension SQLiteCaseStore {
     }
 
     static func outboxMessage(_ row: Row) -> OutboxMessage {
-        OutboxMessage(
+        var message = OutboxMessage(
             id: row["id"], caseID: (row["case_id"] as Int64?).map(CaseID.init),
             event: NotificationEvent(rawValue: row["event"]),
             channel: OutboxMessage.Channel(rawValue: row["channel"]) ?? .mail, recipient: row["recipient"],
             needsAck: row["needs_ack"], state: OutboxMessage.State(rawValue: row["state"]) ?? .pending,
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
             nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), attempts: row["attempts"],
-            payload: row["payload"])
+            payload: row["payload"], ackGroup: row["ack_group"], urgent: row["urgent"], catchUp: row["catch_up"],
+            ackDueAt: (row["ack_due_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            reminders: row["reminders"])
+        message.acknowledgedBy = row["acked_by"]
+        message.acknowledgedAt = (row["acked_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        message.deliveredAt = (row["delivered_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        message.lastError = row["last_error"]
+        message.digestID = row["digest_id"]
+        return message
     }
 
     public func report(id: String) async throws -> StoredReport? {

@@ -90,6 +90,36 @@ extension SQLiteCaseStore {
                     CREATE INDEX idempotency_created ON idempotency(created_at);
                     """)
         }
+        migrator.registerMigration("v3: deliveries, acknowledgements, digests") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN ack_group TEXT;
+                    ALTER TABLE outbox ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE outbox ADD COLUMN catch_up INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE outbox ADD COLUMN acked_by TEXT;
+                    ALTER TABLE outbox ADD COLUMN acked_at REAL;
+                    ALTER TABLE outbox ADD COLUMN delivered_at REAL;
+                    ALTER TABLE outbox ADD COLUMN last_error TEXT;
+                    ALTER TABLE outbox ADD COLUMN digest_id TEXT;
+                    ALTER TABLE outbox ADD COLUMN ack_due_at REAL;
+                    ALTER TABLE outbox ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX outbox_ack_due ON outbox(ack_due_at) WHERE ack_due_at IS NOT NULL;
+                    CREATE INDEX outbox_ack_group ON outbox(ack_group) WHERE ack_group IS NOT NULL;
+                    CREATE INDEX outbox_line ON outbox(case_id, channel, recipient, created_at)
+                        WHERE state = 'pending' AND case_id IS NOT NULL;
+
+                    CREATE TABLE deliveries (
+                        notification_id TEXT NOT NULL,
+                        attempt INTEGER NOT NULL,
+                        at REAL NOT NULL,
+                        result TEXT NOT NULL,
+                        http_status INTEGER,
+                        exit_status INTEGER,
+                        error TEXT,
+                        PRIMARY KEY (notification_id, attempt)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }
