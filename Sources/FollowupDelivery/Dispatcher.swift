@@ -66,8 +66,7 @@ public final class Dispatcher: Service {
             let now = clock.now()
             let wakeAt: Date
             do {
-                try await remindUnacknowledged(now: now)
-                let busy = try await deliverDue(now: now)
+                let busy = try await runDue(now: now)
                 failures = 0
                 if busy { continue }
                 let next = try await store.nextNotificationDue() ?? .distantFuture
@@ -89,9 +88,17 @@ public final class Dispatcher: Service {
         }
     }
 
+    /// One pass at `now`: reminders of overdue acknowledgements are queued, then one batch of
+    /// due notifications is delivered; true when the batch was full (more may be due).
+    @discardableResult
+    public func runDue(now: Date) async throws -> Bool {
+        try await remindUnacknowledged(now: now)
+        return try await deliverDue(now: now)
+    }
+
     /// Delivers one batch of notifications due at `now`; true when the batch was full.
     @discardableResult
-    public func deliverDue(now: Date) async throws -> Bool {
+    func deliverDue(now: Date) async throws -> Bool {
         let rulebook = rulebooks.current
         let settings = rulebook.configuration.notifications
         let timeout = TimeInterval(settings.timeout.components.seconds)
@@ -172,7 +179,8 @@ public final class Dispatcher: Service {
             let failure = attempt("failed")
             return DeliveryRecord(
                 id: message.id, attempt: failure, next: .failed,
-                also: failureNotices(for: message, attempts: attempts, error: detail.error, now: now, rulebook: rulebook))
+                also: failureNotices(
+                    for: message, attempts: attempts, error: detail.error, now: now, rulebook: rulebook))
         }
     }
 

@@ -33,7 +33,8 @@ public final class Scheduler: Service {
 
     public init(
         store: any CaseStore, rulebooks: RulebookHolder, clock: any WallClock, doorbell: Doorbell,
-        outboxBell: Doorbell = Doorbell(), logger: Logger, batchSize: Int = 500, recheckInterval: TimeInterval = 120, stallForTesting: Bool = false
+        outboxBell: Doorbell = Doorbell(), logger: Logger, batchSize: Int = 500, recheckInterval: TimeInterval = 120,
+        stallForTesting: Bool = false
     ) {
         self.stallForTesting = stallForTesting
         self.store = store
@@ -103,7 +104,9 @@ public final class Scheduler: Service {
     /// How late a stage must be for its notifications to count as catch-up.
     public static let catchUpLateness: TimeInterval = 60
 
-    /// Carries out one batch of stages due at `now`; true when the batch was full (more may be due).
+    /// Carries out one batch of stages due at `now`; true when more may be due at once: the
+    /// batch was full, or stages were carried out (a case's next stage, such as the report
+    /// after a skipped resend, may be due as well).
     @discardableResult
     public func runDue(now: Date) async throws -> Bool {
         let rulebook = rulebooks.current
@@ -135,6 +138,6 @@ public final class Scheduler: Service {
                     "followup.duplicates": "\(batch.duplicates)",
                 ])
         }
-        return batch.examined >= batchSize
+        return batch.examined >= batchSize || batch.total > 0
     }
 }

@@ -231,7 +231,8 @@ public protocol CaseStore: Sendable {
     /// again changes nothing and answers the first acknowledgement. `notFound` when absent,
     /// `conflict` when the notification needs no acknowledgement.
     func acknowledge(
-        _ id: String, by: String, at now: Date, onCase: @escaping @Sendable (Case, OutboxMessage) throws -> StoredChange?
+        _ id: String, by: String, at now: Date,
+        onCase: @escaping @Sendable (Case, OutboxMessage) throws -> StoredChange?
     ) async throws -> OutboxMessage
 
     /// The events needing acknowledgement whose acknowledgement is overdue at `now` (their

@@ -160,7 +160,8 @@ extension SQLiteCaseStore {
     }
 
     public func acknowledge(
-        _ id: String, by: String, at now: Date, onCase: @escaping @Sendable (Case, OutboxMessage) throws -> StoredChange?
+        _ id: String, by: String, at now: Date,
+        onCase: @escaping @Sendable (Case, OutboxMessage) throws -> StoredChange?
     ) async throws -> OutboxMessage {
         try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]) else {

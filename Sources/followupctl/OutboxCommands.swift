@@ -131,7 +131,8 @@ struct OutboxRetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry",
         abstract: "Queue a failed notification again, with a fresh count of attempts.",
-        discussion: "Fix what made it fail first (the address, the webhook's URL or secret), then `followupctl reload`.")
+        discussion: "Fix what made it fail first (the address, the webhook's URL or secret), then `followupctl reload`."
+    )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var change: ChangeOptions

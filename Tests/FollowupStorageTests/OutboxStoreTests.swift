@@ -48,7 +48,8 @@ import Testing
             // Leased: nothing more until the lease ends, even though a2 is due.
             #expect(try await store.claimNotifications(now: now, limit: 10, leaseUntil: now).isEmpty)
             try await store.recordDeliveries([
-                DeliveryRecord(id: "a1", attempt: DeliveryAttempt(number: 1, at: now, result: "delivered"), next: .delivered)
+                DeliveryRecord(
+                    id: "a1", attempt: DeliveryAttempt(number: 1, at: now, result: "delivered"), next: .delivered)
             ])
             let second = try await store.claimNotifications(now: now, limit: 10, leaseUntil: now.addingTimeInterval(60))
             #expect(second.map(\.id) == ["a2"])
@@ -109,7 +110,8 @@ import Testing
                 [Self.row("d1", id, at: t0), Self.row("d2", id, at: t0), Self.row("d3", id, at: t0)]
             }
             try await store.recordDeliveries([
-                DeliveryRecord(id: "d3", attempt: DeliveryAttempt(number: 1, at: t0, result: "delivered"), next: .delivered)
+                DeliveryRecord(
+                    id: "d3", attempt: DeliveryAttempt(number: 1, at: t0, result: "delivered"), next: .delivered)
             ])
             let digest = OutboxMessage(
                 id: "dg", caseID: nil, event: .digest, channel: .mail, recipient: "ana@desk.example", needsAck: false,
@@ -153,7 +155,8 @@ import Testing
             let acknowledged = try await store.acknowledge("p3", by: "bia", at: late) { current, message in
                 var subject = current
                 subject.lastSeq += 1
-                let entry = TimelineEntry(seq: subject.lastSeq, kind: .acknowledged, at: late, by: "bia", note: message.id)
+                let entry = TimelineEntry(
+                    seq: subject.lastSeq, kind: .acknowledged, at: late, by: "bia", note: message.id)
                 return StoredChange(case: subject, entries: [entry])
             }
             #expect(acknowledged.acknowledgedBy == "bia")
