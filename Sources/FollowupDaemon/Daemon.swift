@@ -2,6 +2,7 @@ import FollowupAPI
 import FollowupConfig
 import FollowupControl
 import FollowupCore
+import FollowupDelivery
 import FollowupEngine
 import FollowupStorage
 import FollowupSystemd
@@ -10,8 +11,8 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// The running daemon: storage opened, then every long-running piece (scheduler, control
-/// socket, metrics listener, reload on SIGHUP) a `Service` of one group that stops
+/// The running daemon: storage opened, then every long-running piece (scheduler, delivery
+/// worker, control socket, metrics listener, reload on SIGHUP) a `Service` of one group that stops
 /// gracefully on SIGTERM or SIGINT.
 public struct Daemon: Sendable {
     public let configuration: Configuration
@@ -54,10 +55,18 @@ public struct Daemon: Sendable {
         let access = AccessHolder(
             AccessPolicy(readers: configuration.control.readers, admins: configuration.control.admins))
         let doorbell = Doorbell()
-        let desk = Desk(store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, logger: logger)
+        let outboxBell = Doorbell()
+        let desk = Desk(
+            store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, outboxBell: outboxBell,
+            logger: logger)
         let scheduler = Scheduler(
-            store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell,
+            store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, outboxBell: outboxBell,
             logger: logger.with("followup.component", "scheduler"), stallForTesting: stallSchedulerForTesting)
+        let webhooks = WebhookTransport(settings: configuration.notifications)
+        let dispatcher = Dispatcher(
+            store: store, rulebooks: rulebooks,
+            carrier: OutboxCarrier(store: store, webhooks: webhooks, mail: MailTransport(), clock: clock),
+            clock: clock, doorbell: outboxBell, logger: logger.with("followup.component", "delivery"))
         let notifier = Notifier()
         let summary: @Sendable () async -> String? = { try? await Self.statusLine(store) }
         let reloader = Reloader(
@@ -93,7 +102,8 @@ public struct Daemon: Sendable {
             notifier: notifier, healthy: { _ in scheduler.isHealthy(at: clock.now(), tolerance: tolerance) },
             status: summary, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: server), .init(service: scheduler), .init(service: reloader), .init(service: watchdog),
+            .init(service: server), .init(service: scheduler), .init(service: dispatcher), .init(service: reloader),
+            .init(service: watchdog),
         ]
         if let listen = configuration.metrics {
             services.append(
@@ -113,7 +123,13 @@ public struct Daemon: Sendable {
             ])
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await webhooks.shutdown()
+            throw error
+        }
+        try? await webhooks.shutdown()
         logger.info("followupd stopped", metadata: ["followup.event": "stopped"])
     }
 

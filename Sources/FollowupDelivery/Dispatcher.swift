@@ -53,6 +53,16 @@ public final class Dispatcher: Service {
 
     public func run() async throws {
         do {
+            let released = try await store.releaseClaims(now: clock.now())
+            if released > 0 {
+                logger.notice(
+                    "notifications being delivered when followupd stopped are delivered again under their id",
+                    metadata: ["followup.event": "notification_delivered", "followup.count": "\(released)"])
+            }
+        } catch {
+            logger.error("could not release earlier claims; they are delivered when their lease ends")
+        }
+        do {
             try await cancelWhenGracefulShutdown { try await self.loop() }
         } catch is CancellationError {
             // Stopping: what was not delivered stays queued.

@@ -205,6 +205,11 @@ public protocol CaseStore: Sendable {
     /// claimed, so a case's notifications arrive in order.
     func claimNotifications(now: Date, limit: Int, leaseUntil: Date) async throws -> [OutboxMessage]
 
+    /// Makes the notifications claimed by this node before it stopped due again at `now`, so
+    /// a restart after a crash does not wait for their leases to end. Returns how many. (The
+    /// embedded engine has one node: every claim is its own.)
+    func releaseClaims(now: Date) async throws -> Int
+
     /// Records delivery attempts and what follows from each, in one transaction.
     func recordDeliveries(_ records: [DeliveryRecord]) async throws
 

@@ -20,7 +20,8 @@ extension SQLiteCaseStore {
                         LIMIT ?
                         """),
                 arguments: [now.timeIntervalSince1970, limit])
-            let lease = try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?")
+            let lease = try db.cachedStatement(
+                sql: "UPDATE outbox SET next_attempt_at = ?1, lease_until = ?1 WHERE id = ?2")
             return try rows.map { row in
                 let message = Self.outboxMessage(row)
                 try lease.execute(arguments: [leaseUntil.timeIntervalSince1970, message.id])
@@ -54,7 +55,7 @@ extension SQLiteCaseStore {
                     try writer.run(
                         sql: """
                             UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?,
-                                last_error = NULL
+                                last_error = NULL, lease_until = NULL
                             WHERE id = ? AND state = 'pending'
                             """,
                         arguments: [at, record.id])
@@ -65,14 +66,16 @@ extension SQLiteCaseStore {
                 case .retry(let next):
                     try writer.run(
                         sql: """
-                            UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+                            UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+                                lease_until = NULL
                             WHERE id = ? AND state = 'pending'
                             """,
                         arguments: [next.timeIntervalSince1970, attempt.error, record.id])
                 case .failed:
                     try writer.run(
                         sql: """
-                            UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?
+                            UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,
+                                lease_until = NULL
                             WHERE id = ? AND state = 'pending'
                             """,
                         arguments: [attempt.error, record.id])
@@ -84,6 +87,15 @@ extension SQLiteCaseStore {
                 for message in record.also { try writer.queue(message) }
             }
             try writer.flushCounters()
+        }
+    }
+
+    public func releaseClaims(now: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET next_attempt_at = ?, lease_until = NULL WHERE lease_until IS NOT NULL",
+                arguments: [now.timeIntervalSince1970])
+            return db.changesCount
         }
     }
 

@@ -103,6 +103,7 @@ extension SQLiteCaseStore {
                     ALTER TABLE outbox ADD COLUMN digest_id TEXT;
                     ALTER TABLE outbox ADD COLUMN ack_due_at REAL;
                     ALTER TABLE outbox ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE outbox ADD COLUMN lease_until REAL;
                     CREATE INDEX outbox_ack_due ON outbox(ack_due_at) WHERE ack_due_at IS NOT NULL;
                     CREATE INDEX outbox_ack_group ON outbox(ack_group) WHERE ack_group IS NOT NULL;
                     CREATE INDEX outbox_line ON outbox(case_id, channel, recipient, created_at)

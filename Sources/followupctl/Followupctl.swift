@@ -29,7 +29,8 @@ struct Followupctl: ParsableCommand {
         subcommands: [
             StatusCommand.self, OpenCommand.self, SentCommand.self, ReplyCommand.self, RefusedCommand.self,
             NoteCommand.self, CloseCommand.self, ReopenCommand.self, EditCommand.self, FlagCommand.self,
-            ShowCommand.self, ListCommand.self, DueCommand.self, ReportCommand.self, OutboxCommand.self, AckCommand.self,
+            ShowCommand.self, ListCommand.self, DueCommand.self, ReportCommand.self, OutboxCommand.self,
+            AckCommand.self,
             ReloadCommand.self, SpoolCommand.self,
         ])
 

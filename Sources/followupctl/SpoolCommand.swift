@@ -1,4 +1,5 @@
 import ArgumentParser
+import FollowupMail
 import Foundation
 
 #if canImport(Glibc)
@@ -71,7 +72,7 @@ struct SpoolDeliverCommand: ParsableCommand {
         var tally = SpoolTally()
         for message in messages {
             guard let input = outbox.openMessage(message.name) else { continue }  // Taken away meanwhile.
-            let run = SendmailRun.run(sendmail, input: input, timeoutSeconds: timeout)
+            let run = Sendmail.run(program: sendmail, input: input, timeout: .seconds(timeout))
             Glibc.close(input)
             let verdict = SpoolVerdict.of(run.end)
             try outbox.file(message.name, as: verdict)
@@ -83,16 +84,6 @@ struct SpoolDeliverCommand: ParsableCommand {
     }
 }
 
-/// How one `sendmail` run ended.
-enum SendmailEnd: Equatable, Sendable {
-    case exited(Int32)
-    case signalled(Int32)
-    /// Killed after this many seconds.
-    case timedOut(Int)
-    /// `posix_spawn` failed; the text is the system's reason.
-    case notStarted(String)
-}
-
 /// What becomes of a spooled message after a `sendmail` run (SPEC §6.7).
 enum SpoolVerdict: Equatable, Sendable {
     /// The MTA took it: moved to `cur/`.
@@ -102,7 +93,7 @@ enum SpoolVerdict: Equatable, Sendable {
     /// Anything else (75, other statuses, signals, time limit): stays in `new/` for the next run.
     case keptQueued
 
-    static func of(_ end: SendmailEnd) -> SpoolVerdict {
+    static func of(_ end: Sendmail.End) -> SpoolVerdict {
         switch end {
         case .exited(0): .handedOver
         case .exited(64), .exited(65): .failed
@@ -125,7 +116,7 @@ enum SpoolDelivery {
     }
 
     /// One line for a message: what happened and, when it was not handed over, why.
-    static func line(_ name: String, verdict: SpoolVerdict, run: SendmailRun) -> String {
+    static func line(_ name: String, verdict: SpoolVerdict, run: Sendmail.Run) -> String {
         let reason = reason(run.end)
         let said = run.stderr.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " / ")
@@ -137,14 +128,8 @@ enum SpoolDelivery {
         }
     }
 
-    static func reason(_ end: SendmailEnd) -> String {
-        switch end {
-        case .exited(let status): "sendmail exited \(status)"
-        case .signalled(let signal): "sendmail killed by signal \(signal)"
-        case .timedOut(let seconds): "sendmail took over \(seconds) s and was killed"
-        case .notStarted(let why): "sendmail could not start: \(why)"
-        }
-    }
+    /// What happened to sendmail, as ``Sendmail/End`` words it.
+    static func reason(_ end: Sendmail.End) -> String { end.description }
 }
 
 /// The counts of a run and the exit status they make.
@@ -307,83 +292,5 @@ struct SpoolDirectory {
         }
         fsync(target.fd)
         fsync(new)
-    }
-}
-
-/// One `sendmail -t -oi` run: the message on standard input, standard output and error
-/// captured, killed (its whole process group) after the time limit.
-struct SendmailRun: Sendable {
-    var end: SendmailEnd
-    var stderr: String
-
-    static func run(_ sendmail: String, input: Int32, timeoutSeconds: Int) -> SendmailRun {
-        guard let capture = tmpfile() else {
-            return SendmailRun(end: .notStarted("no temporary file: \(String(cString: strerror(errno)))"), stderr: "")
-        }
-        defer { fclose(capture) }
-        let output = fileno(capture)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input, 0)
-        posix_spawn_file_actions_adddup2(&actions, output, 1)
-        posix_spawn_file_actions_adddup2(&actions, output, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Its own process group (so a kill reaches its helpers), default signals, no mask.
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(sendmail), strdup("-t"), strdup("-oi"), nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, sendmail, &actions, &attributes, argv, environ)
-        guard spawned == 0 else {
-            return SendmailRun(end: .notStarted(String(cString: strerror(spawned))), stderr: "")
-        }
-        let end = wait(for: pid, timeoutSeconds: timeoutSeconds)
-        return SendmailRun(end: end, stderr: readBack(output))
-    }
-
-    private static func wait(for pid: pid_t, timeoutSeconds: Int) -> SendmailEnd {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(timeoutSeconds))
-        var status: Int32 = 0
-        while true {
-            let done = waitpid(pid, &status, WNOHANG)
-            if done == pid { return decode(status) }
-            if done < 0 && errno != EINTR { return .notStarted("waitpid: \(String(cString: strerror(errno)))") }
-            if clock.now >= deadline {
-                kill(-pid, SIGKILL)
-                kill(pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                return .timedOut(timeoutSeconds)
-            }
-            usleep(10_000)
-        }
-    }
-
-    /// `WIFEXITED`/`WEXITSTATUS`/`WTERMSIG` (C macros Swift does not import).
-    static func decode(_ status: Int32) -> SendmailEnd {
-        let signal = status & 0x7f
-        return signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
-    }
-
-    /// Up to 4 KiB of what sendmail printed.
-    private static func readBack(_ fd: Int32) -> String {
-        lseek(fd, 0, SEEK_SET)
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = read(fd, &buffer, buffer.count)
-        guard count > 0 else { return "" }
-        return String(decoding: buffer[..<count], as: UTF8.self)
     }
 }

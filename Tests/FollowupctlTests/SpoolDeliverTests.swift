@@ -1,4 +1,5 @@
 import ArgumentParser
+import FollowupMail
 import Foundation
 import Glibc
 import Testing
@@ -9,7 +10,7 @@ import Testing
 /// exit status of a run, and the lines it prints. The real MTA is in IntegrationTests.
 struct SpoolDeliverTests {
     @Test(arguments: [
-        (SendmailEnd.exited(0), SpoolVerdict.handedOver),
+        (Sendmail.End.exited(0), SpoolVerdict.handedOver),
         (.exited(64), .failed),  // EX_USAGE: our message (its headers) is wrong
         (.exited(65), .failed),  // EX_DATAERR
         (.exited(75), .keptQueued),  // EX_TEMPFAIL
@@ -23,26 +24,11 @@ struct SpoolDeliverTests {
         (.exited(255), .keptQueued),
         (.signalled(SIGKILL), .keptQueued),
         (.signalled(SIGSEGV), .keptQueued),
-        (.timedOut(60), .keptQueued),
+        (.timedOut(.seconds(60)), .keptQueued),
         (.notStarted("No such file or directory"), .keptQueued),
     ])
-    func eachEndingHasOneVerdict(end: SendmailEnd, verdict: SpoolVerdict) {
+    func eachEndingHasOneVerdict(end: Sendmail.End, verdict: SpoolVerdict) {
         #expect(SpoolVerdict.of(end) == verdict)
-    }
-
-    static let statuses: [(Int32, SendmailEnd)] = [
-        (0, .exited(0)),
-        (65 << 8, .exited(65)),
-        (75 << 8, .exited(75)),
-        (255 << 8, .exited(255)),
-        (SIGKILL, .signalled(SIGKILL)),
-        (SIGTERM, .signalled(SIGTERM)),
-        (SIGSEGV | 0x80, .signalled(SIGSEGV)),  // with a core dump
-    ]
-
-    @Test(arguments: statuses)
-    func waitStatusesAreDecoded(status: Int32, end: SendmailEnd) {
-        #expect(SendmailRun.decode(status) == end)
     }
 
     @Test func oldestFirstThenByName() {
@@ -88,18 +74,18 @@ struct SpoolDeliverTests {
     }
 
     @Test func linesSayWhatHappenedAndWhy() {
-        let refused = SendmailRun(end: .exited(65), stderr: "exim: no recipients found\n\n  in the message  \n")
+        let refused = Sendmail.Run(end: .exited(65), stderr: "exim: no recipients found\n\n  in the message  \n")
         #expect(
             SpoolDelivery.line("m1", verdict: .failed, run: refused)
                 == "failed m1: sendmail exited 65: exim: no recipients found / in the message; moved to failed/")
-        let slow = SendmailRun(end: .timedOut(60), stderr: "")
+        let slow = Sendmail.Run(end: .timedOut(.seconds(60)), stderr: "")
         #expect(
             SpoolDelivery.line("m2", verdict: .keptQueued, run: slow)
                 == "kept m2: sendmail took over 60 s and was killed; stays in new/ for the next run")
         #expect(
-            SpoolDelivery.line("m3", verdict: .handedOver, run: SendmailRun(end: .exited(0), stderr: "x"))
+            SpoolDelivery.line("m3", verdict: .handedOver, run: Sendmail.Run(end: .exited(0), stderr: "x"))
                 == "handed over m3")
-        let chatty = SendmailRun(end: .exited(75), stderr: String(repeating: "y", count: 2_000))
+        let chatty = Sendmail.Run(end: .exited(75), stderr: String(repeating: "y", count: 2_000))
         #expect(SpoolDelivery.line("m4", verdict: .keptQueued, run: chatty).count < 400)
     }
 
@@ -143,36 +129,5 @@ struct SpoolDeliverTests {
         #expect(throws: (any Error).self) { try SpoolCommand.parseAsRoot(["deliver", "--timeout", "0"]) }
         let help = SpoolDeliverCommand.helpMessage()
         for status in ["0 every message", "65 some", "75 some"] { #expect(help.contains(status), "\(status)") }
-    }
-
-    /// A real child: the message on its standard input, its output captured, the time limit.
-    @Test func aSendmailRunFeedsTheMessageAndCapturesWhatItSays() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spool-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let message = directory.appendingPathComponent("message")
-        try Data("Subject: hi\n\nbody\n".utf8).write(to: message)
-        let script = directory.appendingPathComponent("sendmail")
-        try Data(
-            "#!/bin/sh\n[ \"$1 $2\" = '-t -oi' ] || exit 64\ngrep -q '^Subject: hi' || exit 70\necho 'said on stderr' >&2\nexit 75\n"
-                .utf8
-        )
-        .write(to: script)
-        chmod(script.path, 0o755)
-
-        let input = open(message.path, O_RDONLY)
-        defer { close(input) }
-        let run = SendmailRun.run(script.path, input: input, timeoutSeconds: 10)
-        #expect(run.end == .exited(75))
-        #expect(run.stderr == "said on stderr\n")
-
-        try Data("#!/bin/sh\nsleep 30\n".utf8).write(to: script)
-        let started = ContinuousClock.now
-        let slow = SendmailRun.run(script.path, input: input, timeoutSeconds: 1)
-        #expect(slow.end == .timedOut(1))
-        #expect(ContinuousClock.now - started < .seconds(10), "killed, with its process group")
-
-        let missing = SendmailRun.run(directory.appendingPathComponent("nope").path, input: input, timeoutSeconds: 1)
-        #expect(SpoolVerdict.of(missing.end) == .keptQueued)
     }
 }

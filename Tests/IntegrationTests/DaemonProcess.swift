@@ -74,6 +74,7 @@ struct Workspace {
               owner_reminder_after: 0
             mail:
               from: "Suporte <suporte@desk.example>"
+              maildir: outbox
             leaders:
               - { name: Ana, email: ana@desk.example }
             owners:

@@ -1,0 +1,132 @@
+import FollowupConfig
+import FollowupCore
+import Foundation
+
+/// What a notification says, laid out once for every rendering (Teams, Slack, desk mail): the
+/// headline, the case's facts that are present, the summary, the acknowledgement instruction
+/// and a digest's items.
+struct NotificationContent: Sendable, Hashable {
+    /// One labelled fact, such as `Cliente: Padaria Pão Quente`.
+    struct Fact: Sendable, Hashable {
+        var label: String
+        var value: String
+    }
+
+    /// ``NotificationTitles/headline(of:language:)``: the title, urgent prefix, ` — FU-12`.
+    var headline: String
+    /// The title with the urgent prefix, without the case (for mail subjects).
+    var title: String
+    var urgent: Bool
+    var facts: [Fact]
+    /// The one-line summary of the event (in the desk's words).
+    var summary: String
+    /// For `needs_ack`: the sentence before the command, such as `Para confirmar, execute:`.
+    var ackPrompt: String?
+    /// For `needs_ack`: `followupctl ack <id>`.
+    var ackCommand: String?
+    /// For a digest: one line per folded notification, oldest first.
+    var items: [String]
+    /// The heading of ``items`` (`Notificações agrupadas (3)`).
+    var itemsHeading: String?
+
+    init(_ document: NotificationDocument, language: ReportSettings.Language, timeZone: TimeZone) {
+        let data = document.data
+        let words = Words(language)
+        headline = NotificationTitles.headline(of: document, language: language)
+        title = NotificationTitles.title(of: document, language: language)
+        urgent = NotificationTitles.isUrgent(document)
+        summary = data.summary
+        func time(_ date: Date) -> String { DeskTime.format(date, language: language, timeZone: timeZone) }
+
+        var facts: [Fact] = []
+        func add(_ label: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            facts.append(Fact(label: label, value: value))
+        }
+        add(words.case, data.case)
+        add(words.client, data.client)
+        add(words.ticket, data.ticket)
+        add(words.partner, data.partner)
+        add(words.subject, data.subject)
+        add(words.owner, data.owner)
+        add(words.leader, data.leader)
+        add(words.attempts, data.attempts.map(String.init))
+        add(words.report, data.report)
+        add(words.reason, data.reason.map { words.reason(of: $0) })
+        add(words.deadline, data.deadline.map(time))
+        add(words.implementation, data.implementationAt.map(time))
+        if data.priority { add(words.priority, words.yes) }
+        add(words.reminder, data.reminder.map(String.init))
+        add(words.repeats, data.repeats.map { NotificationTitles.title(for: $0, language: language) })
+        if let failed = data.failed {
+            add(words.notification, "\(failed.id) (\(NotificationTitles.title(for: failed.type, language: language)))")
+            add(words.channel, failed.channel)
+            add(words.recipient, failed.recipient)
+            add(words.deliveryAttempts, String(failed.attempts))
+            add(words.error, failed.error)
+        }
+        self.facts = facts
+
+        if data.needsAck {
+            ackPrompt = words.ackPrompt
+            ackCommand = data.acknowledge.map { "followupctl ack \($0)" } ?? "followupctl ack"
+        }
+        let folded = data.items ?? []
+        items = folded.map { item in
+            let title = NotificationTitles.title(for: item.type, language: language)
+            return "\(time(item.timestamp)) — \(title): \(item.summary)"
+        }
+        itemsHeading = folded.isEmpty ? nil : words.itemsHeading(folded.count)
+    }
+
+    /// The labels and phrases of one language.
+    struct Words {
+        let language: ReportSettings.Language
+        init(_ language: ReportSettings.Language) { self.language = language }
+
+        private func say(_ pt: String, _ en: String) -> String { language == .en ? en : pt }
+
+        var `case`: String { say("Caso", "Case") }
+        var client: String { say("Cliente", "Client") }
+        var ticket: String { say("Chamado", "Ticket") }
+        var partner: String { say("Parceiro", "Partner") }
+        var subject: String { say("Assunto", "Subject") }
+        var owner: String { say("Responsável", "Owner") }
+        var leader: String { say("Líder", "Leader") }
+        var attempts: String { say("Tentativas", "Attempts") }
+        var report: String { say("Relatório", "Report") }
+        var reason: String { say("Motivo", "Reason") }
+        var deadline: String { say("Prazo do cliente", "Client's deadline") }
+        var implementation: String { say("Implantação agendada", "Scheduled implementation") }
+        var priority: String { say("Prioridade", "Priority") }
+        var yes: String { say("sim", "yes") }
+        var reminder: String { say("Lembrete nº", "Reminder no.") }
+        var repeats: String { say("Repete", "Repeats") }
+        var notification: String { say("Notificação", "Notification") }
+        var channel: String { say("Canal", "Channel") }
+        var recipient: String { say("Destinatário", "Recipient") }
+        var deliveryAttempts: String { say("Tentativas de entrega", "Delivery attempts") }
+        var error: String { say("Erro", "Error") }
+        var ackPrompt: String {
+            say(
+                "É preciso confirmar o recebimento. Para confirmar, execute:",
+                "Acknowledgement needed. To acknowledge, run:")
+        }
+
+        func itemsHeading(_ count: Int) -> String {
+            say("Notificações agrupadas (\(count))", "Notifications folded into this digest (\(count))")
+        }
+
+        /// A report reason (§2) in words; an unknown one as it is.
+        func reason(of raw: String) -> String {
+            switch ReportReason(rawValue: raw) {
+            case .noReply: say("sem retorno do parceiro", "no reply from the partner")
+            case .noInformation:
+                say("sem informação (só confirmações de recebimento)", "no information (only acknowledgements)")
+            case .partnerRefused:
+                say("recusa do parceiro, a pedido do próprio parceiro", "the partner refused, at its own request")
+            case nil: raw
+            }
+        }
+    }
+}
