@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The desk's rules: cases, cycles, calendars, the state machine. Foundation only, no I/O.
@@ -72,6 +73,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The attempts report (§4.4) as text, Markdown and HTML from logic-less templates, and as JSON.
+        // The shipped templates are embedded in the binary, so followupd runs without a resource bundle.
+        .target(
+            name: "FollowupReports",
+            dependencies: ["FollowupCore", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.embedInCode("Templates")],
             swiftSettings: swiftSettings
         ),
         // libsystemd (sd_notify, sd_journal_sendv), found through pkg-config.
@@ -158,6 +167,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "FollowupCoreTests", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FollowupReportsTests", dependencies: ["FollowupReports", "FollowupCore"], exclude: ["Golden"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupConfigTests", dependencies: ["FollowupConfig", "FollowupCore"],
             swiftSettings: swiftSettings),

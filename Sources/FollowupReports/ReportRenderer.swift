@@ -1,0 +1,75 @@
+import FollowupCore
+import Foundation
+import Mustache
+
+/// Renders the attempts report (§4.4) of a ``ReportDocument`` as text, Markdown, HTML or JSON.
+///
+/// Built once at start and again on reload, from `reports.locale`, `reports.templates` and the
+/// desk's time zone. Every template is parsed when the renderer is built, so a bad template fails
+/// the start or the reload (naming the file), never a report.
+///
+/// **Templates.** Text, Markdown and HTML come from logic-less mustache templates, one per
+/// language and format, named `report.LANGUAGE.FORMAT.mustache`: `report.pt-BR.text.mustache`,
+/// `report.pt-BR.md.mustache`, `report.pt-BR.html.mustache`, and the same with `en`. The shipped
+/// ones are built into the binary; a file of the same name in the templates directory replaces
+/// the shipped one for that format only. The variables they get are listed in
+/// `docs/report-templates.md`. `{{x}}` in Markdown templates escapes Markdown punctuation, in
+/// text templates nothing; HTML templates escape every value and may not use `{{{x}}}`, `{{&x}}`,
+/// pragmas or delimiter changes. JSON is not templated: it is the document itself.
+public struct ReportRenderer: Sendable {
+    /// The language of the report's words and templates.
+    public let language: DeskLanguage
+    /// The zone every time in text, Markdown and HTML is written in (JSON times are UTC).
+    public let timeZone: TimeZone
+    private let templates: [ReportFormat: MustacheTemplate]
+
+    /// Loads the templates of `language`, each overridden by a file of the same name in
+    /// `templatesDirectory` when one is there.
+    ///
+    /// Throws ``FollowupError`` (code `invalid_configuration`, field `reports.templates`) naming the
+    /// file when a template cannot be read or parsed, when an HTML template turns escaping off,
+    /// when a `report.*.mustache` file in the directory has no template's name, or when the
+    /// directory cannot be read.
+    public init(language: DeskLanguage = .ptBR, templatesDirectory: String? = nil, timeZone: TimeZone)
+        throws(FollowupError)
+    {
+        self.language = language
+        self.timeZone = timeZone
+        templates = try ReportTemplates.load(language: language, overrides: templatesDirectory)
+    }
+
+    /// The file name a template override must have: `report.pt-BR.html.mustache`.
+    public static func templateFileName(language: DeskLanguage, format: ReportFormat) -> String {
+        ReportTemplates.fileName(language: language, format: format)
+    }
+
+    /// The report in `format`, as UTF-8.
+    ///
+    /// Nothing is added to the document: a sensitive case's report only says that its notes exist
+    /// and that `followupctl show` reads them.
+    public func render(_ document: ReportDocument, as format: ReportFormat) throws(FollowupError) -> Data {
+        guard let template = templates[format] else { return try json(document) }
+        let view = ReportView(document, wording: ReportWording(language: language, timeZone: timeZone))
+        return Data(template.render(view).utf8)
+    }
+
+    /// The document as JSON the way the control API writes it (sorted keys, RFC 3339 UTC times,
+    /// no indentation, which Foundation's pretty printing would change between releases), ending
+    /// with a newline.
+    private func json(_ document: ReportDocument) throws(FollowupError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        do {
+            var data = try encoder.encode(document)
+            data.append(UInt8(ascii: "\n"))
+            return data
+        } catch {
+            throw FollowupError(
+                .internalError, "report \(document.id) cannot be written as JSON: \(error)", underlying: error)
+        }
+    }
+}

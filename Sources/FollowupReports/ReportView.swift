@@ -1,0 +1,100 @@
+import FollowupCore
+import Foundation
+
+/// What the report templates are fed: every value already written out in the report's language.
+///
+/// The templates are logic-less, so sections hang on the flags and lists here. Property names are
+/// the template variables (listed in `docs/report-templates.md`); renaming one breaks overrides.
+struct ReportView {
+    /// One contact attempt as a table row.
+    struct AttemptRow {
+        var number: Int
+        var at: String
+        var channel: String
+        /// The addresses, comma-separated, or a dash (a phone call).
+        var recipients: String
+        var by: String
+        /// The Message-ID, or a dash when unknown.
+        var messageID: String
+        /// `sim`/`não`, `yes`/`no`.
+        var failed: String
+        var isFailed: Bool
+    }
+
+    /// One partner return as a table row.
+    struct ReturnRow {
+        var seq: Int
+        var at: String
+        var kind: String
+    }
+
+    var reportID: String
+    var caseID: String
+    var generatedAt: String
+    /// The zone every time is written in, like `America/Sao_Paulo`.
+    var timeZone: String
+    var clientName: String
+    var ticket: String?
+    var partnerName: String
+    /// The partner's addresses, comma-separated, when the case has any.
+    var partnerAddresses: String?
+    var subject: String
+    var verification: String
+    var owner: String
+    var firstRequestAt: String?
+    var attempts: [AttemptRow]
+    var attemptCount: Int
+    var hasAttempts: Bool
+    var returns: [ReturnRow]
+    var hasReturns: Bool
+    /// The reason's code: `no_reply`, `no_information`, `partner_refused`.
+    var reasonCode: String
+    /// The reason in words.
+    var reason: String
+    var refused: Bool
+    /// The warning a refusal report opens with.
+    var refusalNotice: String
+    var nextStep: String
+    var sensitive: Bool
+    /// On a sensitive case: that notes exist and how to read them.
+    var sensitiveNotice: String
+    /// `followupctl show FU-n`.
+    var showCommand: String
+
+    init(_ document: ReportDocument, wording: ReportWording) {
+        let partner = document.partner?.name
+        reportID = document.id
+        caseID = document.caseID.description
+        generatedAt = wording.time(document.generatedAt)
+        timeZone = wording.timeZone.identifier
+        clientName = document.client.name
+        ticket = document.client.ticket
+        partnerName = wording.partner(partner)
+        partnerAddresses = document.partner.flatMap { $0.emails.isEmpty ? nil : $0.emails.joined(separator: ", ") }
+        subject = document.subject
+        verification = document.verification
+        owner = document.owner
+        firstRequestAt = document.firstRequestAt.map(wording.time)
+        attempts = document.attempts.map { attempt in
+            AttemptRow(
+                number: attempt.number, at: wording.time(attempt.at), channel: wording.channel(attempt.channel),
+                recipients: attempt.to.isEmpty ? wording.none : attempt.to.joined(separator: ", "),
+                by: attempt.by, messageID: attempt.messageID ?? wording.none,
+                failed: wording.yesNo(attempt.failed), isFailed: attempt.failed)
+        }
+        attemptCount = document.attempts.count
+        hasAttempts = !document.attempts.isEmpty
+        returns = document.returns.map {
+            ReturnRow(seq: $0.seq, at: wording.time($0.at), kind: wording.returnKind($0.kind))
+        }
+        hasReturns = !document.returns.isEmpty
+        reasonCode = document.reason.rawValue
+        reason = wording.reason(document.reason)
+        refused = document.reason == .partnerRefused
+        refusalNotice = wording.refusalNotice(partner: partner)
+        nextStep = wording.nextStep(document.nextStep, partner: partner)
+        sensitive = document.sensitive
+        showCommand = "followupctl show \(document.caseID)"
+        sensitiveNotice = wording.sensitiveNotice(showCommand)
+    }
+}
