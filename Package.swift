@@ -66,6 +66,7 @@ let package = Package(
             name: "FollowupDelivery",
             dependencies: [
                 "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupMail",
+                "FollowupReports",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -99,7 +100,7 @@ let package = Package(
         .target(
             name: "FollowupControl",
             dependencies: [
-                "FollowupCore", "FollowupAPI", "FollowupConfig", "FollowupStorage", "FollowupEngine",
+                "FollowupCore", "FollowupAPI", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupReports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,7 +117,7 @@ let package = Package(
             name: "FollowupDaemon",
             dependencies: [
                 "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupControl", "FollowupAPI",
-                "FollowupSystemd", "FollowupDelivery",
+                "FollowupSystemd", "FollowupDelivery", "FollowupReports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -184,3 +184,13 @@ public struct ReloadJSON: Codable, Sendable, Hashable {
         self.message = message
     }
 }
+
+/// `GET /v1/obs-note`: the adapted OBS note (§5 rule 2).
+public struct ObsNoteJSON: Codable, Sendable, Hashable {
+    public var data: [String]
+    public var text: String
+    public init(data: [String], text: String) {
+        self.data = data
+        self.text = text
+    }
+}

@@ -2,6 +2,7 @@ import FollowupAPI
 import FollowupConfig
 import FollowupCore
 import FollowupEngine
+import FollowupReports
 import FollowupStorage
 import Foundation
 import NIOCore
@@ -51,11 +52,6 @@ extension ControlAPI {
 
     func openCase(_ request: HTTPRequest, peer: Peer) async throws -> HTTPResponse {
         let body = try Self.decode(OpenCaseBody.self, from: request)
-        if body.send == true {
-            throw FollowupError.invalid(
-                "send",
-                "this daemon does not mail first requests yet: send it yourself and give sent_at (and message_id)")
-        }
         if let kind = body.kind, kind != .thirdParty {
             throw FollowupError.invalid("kind", "only third_party cases are opened here")
         }
@@ -64,7 +60,8 @@ extension ControlAPI {
             partner: body.partner.map { PartnerContact(name: $0.name, emails: $0.emails ?? []) },
             subject: body.subject, verification: body.verification, owner: body.owner ?? "",
             sensitive: body.sensitive ?? [], deadline: body.deadline, escalatedTo: body.escalatedTo,
-            implementationAt: body.implementationAt, sentAt: body.sentAt, messageID: body.messageID)
+            implementationAt: body.implementationAt, sentAt: body.sentAt, messageID: body.messageID,
+            send: body.send ?? false)
         return try await idempotent(request, peer: peer, status: .created) { answer in
             try await desk.open(new, by: peer.name, answer: answer)
         }
@@ -116,17 +113,20 @@ extension ControlAPI {
     }
 
     func report(_ request: HTTPRequest, id: CaseID) async throws -> HTTPResponse {
-        let format = request.query["format"] ?? "json"
-        guard format == "json" else {
+        let name = request.query["format"] ?? "json"
+        guard let format = ReportFormat(rawValue: name) else {
             throw FollowupError.invalid(
-                "format", "\(format) renderings come with the report templates; this daemon serves format=json")
+                "format",
+                "\(name) is not a report format: use \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard try await store.findCase(id) != nil else { throw FollowupError(.notFound, "\(id) does not exist") }
-        guard let report = try await store.latestReport(of: id) else {
+        guard let stored = try await store.latestReport(of: id) else {
             throw FollowupError(
                 .notFound, "\(id) has no report yet: one is issued at the report deadline or on a refusal")
         }
-        return HTTPResponse(status: .ok, body: ByteBuffer(bytes: report.document))
+        let document = try NotificationCoding.decoder().decode(ReportDocument.self, from: stored.document)
+        let body = try reports.current.render(document, as: format)
+        return HTTPResponse(status: .ok, contentType: format.mimeType, body: ByteBuffer(bytes: body))
     }
 
     /// Carries out a state-changing request once per `Idempotency-Key` (§6.3): a retry with the

@@ -109,6 +109,27 @@ extension ControlAPI {
         return json
     }
 
+    /// `GET /v1/obs-note?data=password,certificate`: the OBS note of §5 rule 2, adapted, in
+    /// the configured language.
+    func obsNote(_ request: HTTPRequest) throws -> HTTPResponse {
+        let names = (request.query["data"] ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        var data: [SensitiveData] = []
+        for name in names where !name.isEmpty {
+            guard let item = SensitiveData(rawValue: name) else {
+                throw FollowupError.invalid(
+                    "data", "\(name) is not one of \(SensitiveData.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            data.append(item)
+        }
+        let language = DeskLanguage(rawValue: rulebooks.current.configuration.reports.locale.rawValue) ?? .ptBR
+        guard let text = ObsNote.text(for: data, language: language) else {
+            throw FollowupError.invalid("data", "say what is requested from the client: password, certificate, other")
+        }
+        return try Self.json(.ok, ObsNoteJSON(data: data.map(\.rawValue), text: text))
+    }
+
     func metricsResponse() async throws -> HTTPResponse {
         let counts = try await store.counts()
         return HTTPResponse(

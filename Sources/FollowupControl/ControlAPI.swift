@@ -2,6 +2,7 @@ import FollowupAPI
 import FollowupConfig
 import FollowupCore
 import FollowupEngine
+import FollowupReports
 import FollowupStorage
 import Foundation
 import Logging
@@ -22,6 +23,7 @@ public struct ControlAPI: HTTPResponder {
         "POST /v1/cases/{id}/flags",
         "GET /v1/cases/{id}/report",
         "GET /v1/due",
+        "GET /v1/obs-note",
         "GET /v1/notifications", "GET /v1/notifications/{id}",
         "POST /v1/notifications/{id}/ack", "POST /v1/notifications/{id}/retry",
         "POST /v1/reload",
@@ -36,13 +38,15 @@ public struct ControlAPI: HTTPResponder {
     let status: StatusSource
     let reload: @Sendable () async -> ReloadJSON
     let metrics: MetricsExporter
+    let reports: ReportRendererHolder
     let logger: Logger
 
     public init(
         desk: Desk, store: any CaseStore, rulebooks: RulebookHolder, access: AccessHolder, clock: any WallClock,
-        status: StatusSource, metrics: MetricsExporter, logger: Logger,
+        status: StatusSource, metrics: MetricsExporter, reports: ReportRendererHolder, logger: Logger,
         reload: @escaping @Sendable () async -> ReloadJSON
     ) {
+        self.reports = reports
         self.desk = desk
         self.store = store
         self.rulebooks = rulebooks
@@ -104,6 +108,7 @@ public struct ControlAPI: HTTPResponder {
         case "/v1/status": return try Self.json(.ok, await statusJSON())
         case "/metrics": return try await metricsResponse()
         case "/v1/due": return try await due(request)
+        case "/v1/obs-note": return try obsNote(request)
         case "/v1/notifications": return try await notifications(request)
         case "/v1/reload":
             let outcome = await reload()

@@ -19,13 +19,17 @@ public struct NewCase: Sendable, Hashable {
     public var messageID: String?
     /// How the first contact went out.
     public var channel: ContactChannel
+    /// Whether the daemon mails the first request itself (`open --send`), under a Message-ID
+    /// of its own that its resends thread under.
+    public var send: Bool
 
     public init(
         kind: CaseKind = .thirdParty, client: Client, partner: PartnerContact?, subject: String,
         verification: String, owner: String, leader: String? = nil, sensitive: [SensitiveData] = [],
         deadline: Date? = nil, escalatedTo: String? = nil, implementationAt: Date? = nil,
-        sentAt: Date? = nil, messageID: String? = nil, channel: ContactChannel = .email
+        sentAt: Date? = nil, messageID: String? = nil, channel: ContactChannel = .email, send: Bool = false
     ) {
+        self.send = send
         self.kind = kind
         self.client = client
         self.partner = partner

@@ -24,8 +24,25 @@ public enum CaseMachine {
         let owner = try Validate.text(new.owner, field: "owner", limit: 200)
         let sentAt = try Validate.pastOrNow(new.sentAt, field: "sent_at", now: env.now)
         let escalatedTo = try Validate.escalation(new.escalatedTo)
-        let messageID = try new.messageID.map { (id) throws(FollowupError) in
+        var messageID = try new.messageID.map { (id) throws(FollowupError) in
             try Validate.messageID(id, field: "message_id")
+        }
+        // `send`: the daemon mails the first request now, under a Message-ID of its own.
+        var firstMail: PartnerMail?
+        if new.send {
+            guard new.sentAt == nil, new.messageID == nil else {
+                throw .invalid(
+                    "send", "followupd sends the first request itself: leave out sent_at and message_id")
+            }
+            guard !partner.emails.isEmpty else {
+                throw .invalid("partner.emails", "followupd needs the partner's addresses to send the request")
+            }
+            let notificationID = env.makeID()
+            let own = "<\(id).request.\(notificationID)@\(env.mailHost)>"
+            messageID = own
+            firstMail = PartnerMail(
+                notificationID: notificationID, attempt: 1, to: partner.emails, messageID: own, inReplyTo: nil,
+                references: [])
         }
 
         let attempt = Attempt(
@@ -43,6 +60,7 @@ public enum CaseMachine {
             $0.attempt = 1
             $0.cycle = 1
         }
+        if let firstMail { builder.actions.append(.mailPartner(firstMail)) }
         builder.armPartnerTimers(from: sentAt)
         builder.armWarnings()
         if new.deadline != nil || escalatedTo != nil {

@@ -155,6 +155,9 @@ public struct PartnerMailDocument: Sendable, Hashable, Codable {
         queuedAt = now
     }
 
+    /// Whether this is the first request (`open --send`), not a resend in its thread.
+    public var isFirstRequest: Bool { attempt == 1 && inReplyTo == nil }
+
     enum CodingKeys: String, CodingKey {
         case `case`, attempt, to, references, subject, verification, owner, partner, client
         case messageID = "message_id"
@@ -191,6 +194,8 @@ public enum NotificationCoding {
 }
 
 extension NotificationEvent {
+    /// Not a notification: the label of the outbox row carrying the first request (`open --send`).
+    public static let requestSent = NotificationEvent(rawValue: "case.request_sent")
     public static let escalationUrgent = NotificationEvent(rawValue: "escalation.urgent")
     public static let handoffCreated = NotificationEvent(rawValue: "handoff.created")
     public static let handoffReminder = NotificationEvent(rawValue: "handoff.reminder")

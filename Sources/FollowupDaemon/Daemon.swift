@@ -4,6 +4,7 @@ import FollowupControl
 import FollowupCore
 import FollowupDelivery
 import FollowupEngine
+import FollowupReports
 import FollowupStorage
 import FollowupSystemd
 import Foundation
@@ -37,6 +38,12 @@ public struct Daemon: Sendable {
         self.logger = logger
     }
 
+    /// Parses the report templates the configuration names (`reports.templates`), so a bad
+    /// one is refused at start like any other configuration mistake.
+    public static func checkTemplates(_ configuration: Configuration) throws(FollowupError) {
+        _ = try ReportRenderer(for: configuration)
+    }
+
     /// Opens the storage the configuration names.
     public static func openStore(_ configuration: Configuration, logger: Logger) throws -> any CaseStore {
         switch configuration.storage {
@@ -62,16 +69,18 @@ public struct Daemon: Sendable {
         let scheduler = Scheduler(
             store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, outboxBell: outboxBell,
             logger: logger.with("followup.component", "scheduler"), stallForTesting: stallSchedulerForTesting)
+        let reports = ReportRendererHolder(try ReportRenderer(for: configuration))
         let webhooks = WebhookTransport(settings: configuration.notifications)
         let dispatcher = Dispatcher(
             store: store, rulebooks: rulebooks,
-            carrier: OutboxCarrier(store: store, webhooks: webhooks, mail: MailTransport(), clock: clock),
+            carrier: OutboxCarrier(
+                store: store, webhooks: webhooks, mail: MailTransport(), reports: reports, clock: clock),
             clock: clock, doorbell: outboxBell, logger: logger.with("followup.component", "delivery"))
         let notifier = Notifier()
         let summary: @Sendable () async -> String? = { try? await Self.statusLine(store) }
         let reloader = Reloader(
-            path: configurationPath, environment: environment, rulebooks: rulebooks, access: access, logger: logger,
-            notifier: notifier, summary: summary)
+            path: configurationPath, environment: environment, rulebooks: rulebooks, access: access,
+            reports: reports, logger: logger, notifier: notifier, summary: summary)
         let metrics = MetricsExporter()
         let status: StatusSource
         switch configuration.storage {
@@ -84,7 +93,8 @@ public struct Daemon: Sendable {
         }
         let api = ControlAPI(
             desk: desk, store: store, rulebooks: rulebooks, access: access, clock: clock, status: status,
-            metrics: metrics, logger: logger.with("followup.component", "control"), reload: { await reloader.reload() })
+            metrics: metrics, reports: reports, logger: logger.with("followup.component", "control"),
+            reload: { await reloader.reload() })
         let control = configuration.control
         let listener: ControlServer.Listener =
             adoptedControlSocket.map { .adopted($0) } ?? .path(control.socket, mode: control.mode, group: control.group)
@@ -153,14 +163,17 @@ final class Reloader: Service {
     let environment: [String: String]
     let rulebooks: RulebookHolder
     let access: AccessHolder
+    let reports: ReportRendererHolder
     let logger: Logger
     let notifier: Notifier
     let summary: @Sendable () async -> String?
 
     init(
-        path: String, environment: [String: String], rulebooks: RulebookHolder, access: AccessHolder, logger: Logger,
-        notifier: Notifier, summary: @escaping @Sendable () async -> String?
+        path: String, environment: [String: String], rulebooks: RulebookHolder, access: AccessHolder,
+        reports: ReportRendererHolder, logger: Logger, notifier: Notifier,
+        summary: @escaping @Sendable () async -> String?
     ) {
+        self.reports = reports
         self.notifier = notifier
         self.summary = summary
         self.path = path
@@ -203,7 +216,17 @@ final class Reloader: Service {
                 metadata: ["followup.error": "\(refusal)", "followup.event": "reload_refused"])
             return ReloadJSON(reloaded: false, message: "\(path): \(refusal)")
         }
+        let renderer: ReportRenderer
+        do {
+            renderer = try ReportRenderer(for: next)
+        } catch {
+            logger.warning(
+                "configuration refused; the running one stays",
+                metadata: ["followup.error": "\(error)", "followup.event": "reload_refused"])
+            return ReloadJSON(reloaded: false, message: "\(path): \(error)")
+        }
         rulebooks.replace(with: Rulebook(next))
+        reports.replace(with: renderer)
         access.replace(with: AccessPolicy(readers: next.control.readers, admins: next.control.admins))
         logger.info("configuration reloaded", metadata: ["followup.event": "reloaded"])
         return ReloadJSON(

@@ -30,9 +30,18 @@ extension MailComposer {
         let text = PartnerResendText(document: document, ownerName: ownerName, language: language, timeZone: timeZone)
         return MailMessage(
             from: from, to: to, cc: owner.map { [$0] } ?? [], replyTo: owner.map { [$0] } ?? [],
-            subject: replySubject(document.subject, caseID), date: document.queuedAt, timeZone: timeZone,
+            subject: document.isFirstRequest
+                ? taggedSubject(document.subject, caseID) : replySubject(document.subject, caseID),
+            date: document.queuedAt, timeZone: timeZone,
             messageID: messageID, inReplyTo: inReplyTo, references: references, autoSubmitted: false,
             text: text.body.text, html: text.body.html)
+    }
+
+    /// `<subject> [FU-12]` (the first request), adding the tag only when missing.
+    static func taggedSubject(_ subject: String, _ caseID: CaseID?) -> String {
+        var text = subject.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let caseID, !text.contains(caseID.tag) { text += text.isEmpty ? caseID.tag : " \(caseID.tag)" }
+        return text
     }
 
     /// `Re: <subject> [FU-12]`, adding neither when already there.
@@ -56,14 +65,20 @@ struct PartnerResendText {
         switch language {
         case .ptBR:
             body.add(.paragraph(partner.isEmpty ? "Prezados(as)," : "Prezados(as) da equipe \(partner),"))
+            let purpose =
+                document.isFirstRequest
+                ? "Escrevo para pedir a avaliação de vocês sobre a solicitação abaixo."
+                : "Escrevo novamente sobre a solicitação abaixo, que ainda aguarda o retorno de vocês."
             body.add(
                 .paragraph(
                     (name.isEmpty ? "Somos" : "Meu nome é \(name) e sou")
                         + " do suporte técnico responsável pelo atendimento ao nosso cliente \(document.client). "
-                        + "Escrevo novamente sobre a solicitação abaixo, que ainda aguarda o retorno de vocês."))
+                        + purpose))
             body.add(.list("Verificação necessária:", [document.verification]))
-            let when = first.map { "; a primeira solicitação foi enviada em \($0)" } ?? ""
-            body.add(.paragraph("Esta é a tentativa nº \(document.attempt) de contato\(when)."))
+            if !document.isFirstRequest {
+                let when = first.map { "; a primeira solicitação foi enviada em \($0)" } ?? ""
+                body.add(.paragraph("Esta é a tentativa nº \(document.attempt) de contato\(when)."))
+            }
             body.add(
                 .paragraph(
                     "Pedimos, por gentileza, que respondam a este e-mail mantendo o código \(tag) no assunto. "
@@ -71,14 +86,19 @@ struct PartnerResendText {
             body.add(.closing(["Atenciosamente,"] + (name.isEmpty ? [] : [name]) + ["Suporte técnico"]))
         case .en:
             body.add(.paragraph(partner.isEmpty ? "Hello," : "Hello \(partner) team,"))
+            let purpose =
+                document.isFirstRequest
+                ? "I am writing to ask for your evaluation of the request below."
+                : "I am writing again about the request below, which is still awaiting your reply."
             body.add(
                 .paragraph(
                     (name.isEmpty ? "We are" : "My name is \(name), and I am")
-                        + " with the support team serving our client \(document.client). "
-                        + "I am writing again about the request below, which is still awaiting your reply."))
+                        + " with the support team serving our client \(document.client). " + purpose))
             body.add(.list("Verification needed:", [document.verification]))
-            let when = first.map { "; the first request was sent on \($0)" } ?? ""
-            body.add(.paragraph("This is contact attempt no. \(document.attempt)\(when)."))
+            if !document.isFirstRequest {
+                let when = first.map { "; the first request was sent on \($0)" } ?? ""
+                body.add(.paragraph("This is contact attempt no. \(document.attempt)\(when)."))
+            }
             body.add(
                 .paragraph("Please reply to this e-mail keeping \(tag) in the subject. We look forward to your reply."))
             body.add(.closing(["Kind regards,"] + (name.isEmpty ? [] : [name]) + ["Technical support"]))

@@ -2,6 +2,7 @@ import FollowupConfig
 import FollowupCore
 import FollowupEngine
 import FollowupMail
+import FollowupReports
 import FollowupStorage
 import Foundation
 
@@ -15,10 +16,15 @@ public struct OutboxCarrier: NotificationCarrier {
     let store: any CaseStore
     let webhooks: WebhookTransport
     let mail: MailTransport
+    let reports: ReportRendererHolder
     let clock: any WallClock
 
-    public init(store: any CaseStore, webhooks: WebhookTransport, mail: MailTransport, clock: any WallClock) {
+    public init(
+        store: any CaseStore, webhooks: WebhookTransport, mail: MailTransport, reports: ReportRendererHolder,
+        clock: any WallClock
+    ) {
         self.store = store
+        self.reports = reports
         self.webhooks = webhooks
         self.mail = mail
         self.clock = clock
@@ -39,6 +45,8 @@ public struct OutboxCarrier: NotificationCarrier {
                     document, format: webhook.format, language: configuration.reports.locale,
                     timeZone: configuration.calendar.timeZone)
                 return await webhooks.deliver(body, id: message.id, at: clock.now(), to: webhook, timeout: timeout)
+            case .reportFile:
+                return await writeReportFiles(message)
             case .mail, .clientMail, .partnerMail:
                 let composed = try await compose(message, rulebook: rulebook)
                 return await mail.deliver(composed, id: message.id, settings: configuration.mail, timeout: timeout)
@@ -65,13 +73,17 @@ public struct OutboxCarrier: NotificationCarrier {
         case .clientMail:
             let document = try decoder.decode(NotificationDocument.self, from: message.payload)
             let owner = document.data.owner.flatMap(configuration.owner(named:))
+            // §5 rule 2: mail to the client of a case requesting sensitive data ends with the OBS note.
+            var requested: [SensitiveData] = []
+            if let id = message.caseID, let subject = try await store.findCase(id) { requested = subject.sensitive }
             return try MailComposer.client(
                 document, id: message.id, to: try MailAddress(parsing: message.recipient), from: from,
                 owner: try owner?.email.map { try MailAddress($0) },
                 ownerName: owner?.name ?? document.data.owner ?? "",
                 host: rulebook.mailHost, language: language, timeZone: zone,
-                attachments: try await reportAttachments(document))
-        case .mail, .webhook:
+                attachments: try await reportAttachments(document),
+                closingNote: ObsNote.text(for: requested, language: DeskLanguage(rawValue: language.rawValue) ?? .ptBR))
+        case .mail, .webhook, .reportFile:
             let document = try decoder.decode(NotificationDocument.self, from: message.payload)
             return try MailComposer.desk(
                 document, id: message.id, to: try MailAddress(parsing: message.recipient), from: from,
@@ -80,13 +92,42 @@ public struct OutboxCarrier: NotificationCarrier {
         }
     }
 
-    /// The attempts report a notification is about, attached as stored (the database's document).
+    /// The attempts report a notification is about, attached as a page and as plain text.
     func reportAttachments(_ document: NotificationDocument) async throws -> [MailAttachment] {
-        guard let id = document.data.report, let report = try await store.report(id: id) else { return [] }
-        return [
+        guard let id = document.data.report, let stored = try await store.report(id: id) else { return [] }
+        let report = try NotificationCoding.decoder().decode(ReportDocument.self, from: stored.document)
+        let renderer = reports.current
+        return try [ReportFormat.html, .text].map { format in
             try MailAttachment(
-                filename: "relatorio-\(report.caseID)-\(report.id).json", contentType: "application/json",
-                bytes: report.document)
-        ]
+                filename: "relatorio-\(stored.caseID)-\(stored.id).\(format.fileExtension)",
+                contentType: format.mimeType, bytes: try renderer.render(report, as: format))
+        }
+    }
+
+    /// Writes the report in every format under `<reports.dir>/<case>/<report id>.<ext>` (§4.4),
+    /// each file written aside, synced and renamed into place: a repeat replaces, never doubles.
+    func writeReportFiles(_ message: OutboxMessage) async -> DeliveryOutcome {
+        do {
+            let id = String(decoding: message.payload, as: UTF8.self)
+            guard let stored = try await store.report(id: id) else {
+                return .refused(DeliveryDetail(error: "report \(id) is not in the database"))
+            }
+            let report = try NotificationCoding.decoder().decode(ReportDocument.self, from: stored.document)
+            let renderer = reports.current
+            let files = try ReportFormat.allCases.map { format in
+                ("\(stored.id).\(format.fileExtension)", try renderer.render(report, as: format))
+            }
+            let folder = URL(fileURLWithPath: message.recipient).appendingPathComponent(stored.caseID.description)
+            let written = await BlockingWork.run("followupd-report") {
+                Result { () throws -> Void in
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    for (name, bytes) in files { try ReportFile.write(bytes, named: name, in: folder.path) }
+                }
+            }
+            try written.get()
+            return .delivered(DeliveryDetail())
+        } catch {
+            return .retry(after: nil, DeliveryDetail(error: "cannot write the report files: \(error)"))
+        }
     }
 }

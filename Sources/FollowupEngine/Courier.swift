@@ -30,7 +30,8 @@ public struct Courier: Sendable {
             case .mailPartner(let mail):
                 change.outbox.append(
                     OutboxMessage(
-                        id: mail.notificationID, caseID: subject.id, event: .resent, channel: .partnerMail,
+                        id: mail.notificationID, caseID: subject.id, event: mail.attempt == 1 ? .requestSent : .resent,
+                        channel: .partnerMail,
                         recipient: mail.to.joined(separator: ", "), needsAck: false, createdAt: now,
                         nextAttemptAt: now, payload: try Payload.encode(PartnerMailDocument(mail, subject, at: now))))
             case .issueReport(let id, let reason):
@@ -39,6 +40,15 @@ public struct Courier: Sendable {
                     StoredReport(
                         id: id, caseID: subject.id, reason: reason, generatedAt: now,
                         document: try Payload.encode(document)))
+                // The files under reports.dir are written by the delivery worker, after the
+                // commit: the database stays the source of truth, a failed write is retried.
+                if let folder = rulebook.configuration.reports.dir {
+                    change.outbox.append(
+                        OutboxMessage(
+                            id: makeID(), caseID: subject.id, event: .reportGenerated, channel: .reportFile,
+                            recipient: folder, needsAck: false, createdAt: now, nextAttemptAt: now,
+                            payload: Data(id.utf8)))
+                }
             }
         }
         return change

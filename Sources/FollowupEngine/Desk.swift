@@ -55,7 +55,10 @@ public struct Desk: Sendable {
         // The machine runs before an id is reserved, so refusals leave no gaps; its result
         // depends on the id only through the case's own field.
         var transition = try CaseMachine.open(request, id: CaseID(1), in: env)
-        transition.case.id = try await store.reserveCaseID()
+        let id = try await store.reserveCaseID()
+        transition.case.id = id
+        // A request the daemon sends carries the case id in its Message-ID: run again with it.
+        if request.send { transition = try CaseMachine.open(request, id: id, in: env) }
         var change = try courier.change(for: transition, at: now)
         change.answer = try answer?(change.case)
         let opened = try await opens.submit(try PreparedCase(change))

@@ -21,6 +21,8 @@ public struct OutboxMessage: Sendable, Hashable, Codable {
         case partnerMail = "partner_mail"
         /// Ordinary correspondence to the client; `recipient` is the address.
         case clientMail = "client_mail"
+        /// The attempts report written as files (§4.4 `reports.dir`); `recipient` is the folder.
+        case reportFile = "report_file"
     }
 
     public var id: String

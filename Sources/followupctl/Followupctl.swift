@@ -30,7 +30,7 @@ struct Followupctl: ParsableCommand {
             StatusCommand.self, OpenCommand.self, SentCommand.self, ReplyCommand.self, RefusedCommand.self,
             NoteCommand.self, CloseCommand.self, ReopenCommand.self, EditCommand.self, FlagCommand.self,
             ShowCommand.self, ListCommand.self, DueCommand.self, ReportCommand.self, OutboxCommand.self,
-            AckCommand.self,
+            AckCommand.self, ObsNoteCommand.self,
             ReloadCommand.self, SpoolCommand.self,
         ])
 

@@ -27,6 +27,7 @@ struct FollowupDaemonCommand: AsyncParsableCommand {
         let configuration: Configuration
         do {
             configuration = try Configuration.load(contentsOf: config, environment: ProcessInfo.processInfo.environment)
+            try Daemon.checkTemplates(configuration)
         } catch {
             FileHandle.standardError.write(Data("followupd: \(config): \(error)\n".utf8))
             throw ExitCode(78)
