@@ -25,7 +25,8 @@ public enum MailComposer {
     /// - Throws: ``FollowupMail/MailError`` when the id or host cannot make a Message-ID.
     public static func desk(
         _ document: NotificationDocument, id: String, to: MailAddress, from: MailAddress, host: String,
-        language: ReportSettings.Language, timeZone: TimeZone, attachments: [MailAttachment] = []
+        language: ReportSettings.Language, timeZone: TimeZone, attachments: [MailAttachment] = [],
+        clientDraft: ClientDraft? = nil
     ) throws -> MailMessage {
         let content = NotificationContent(document, language: language, timeZone: timeZone)
         let caseID = document.data.case.flatMap(CaseID.init(parsing:))
@@ -38,6 +39,15 @@ public enum MailComposer {
             body.add(.paragraph(prompt))
             body.add(.command(command))
         }
+        // A report (`policy.report_to_client: owner`): the request to the client, ready to send.
+        if let clientDraft, document.type == "case.report_generated" || document.type == "case.partner_refused" {
+            let draft = ClientRequestText(
+                data: document.data, ownerName: clientDraft.ownerName, language: language,
+                hasReport: !attachments.isEmpty, closingNote: clientDraft.closingNote)
+            body.add(.heading(language == .en ? "Ready to send to the client" : "Mensagem pronta para o cliente"))
+            body.add(.paragraph((language == .en ? "Subject: " : "Assunto: ") + draft.subject))
+            body.blocks += draft.body.blocks
+        }
         let footer =
             language == .en
             ? "Automatic message from followupd (\(document.type), notification \(id))."
@@ -48,6 +58,18 @@ public enum MailComposer {
             timeZone: timeZone,
             messageID: try messageID(caseID, stage: stage(of: document.type), id: id, host: host),
             autoSubmitted: true, text: body.text, html: body.html, attachments: attachments)
+    }
+
+    /// What the desk mail of a report needs to carry the ready-to-send request to the client.
+    public struct ClientDraft: Sendable {
+        public var ownerName: String
+        /// The OBS note of a case requesting sensitive data (§5 rule 2).
+        public var closingNote: String?
+
+        public init(ownerName: String, closingNote: String?) {
+            self.ownerName = ownerName
+            self.closingNote = closingNote
+        }
     }
 
     /// `[FU-12] text`, or `text` alone without a case.

@@ -85,10 +85,20 @@ public struct OutboxCarrier: NotificationCarrier {
                 closingNote: ObsNote.text(for: requested, language: DeskLanguage(rawValue: language.rawValue) ?? .ptBR))
         case .mail, .webhook, .reportFile:
             let document = try decoder.decode(NotificationDocument.self, from: message.payload)
+            var draft: MailComposer.ClientDraft?
+            if document.data.report != nil {
+                let owner = document.data.owner.flatMap(configuration.owner(named:))
+                var requested: [SensitiveData] = []
+                if let id = message.caseID, let subject = try await store.findCase(id) { requested = subject.sensitive }
+                draft = MailComposer.ClientDraft(
+                    ownerName: owner?.name ?? document.data.owner ?? "",
+                    closingNote: ObsNote.text(
+                        for: requested, language: DeskLanguage(rawValue: language.rawValue) ?? .ptBR))
+            }
             return try MailComposer.desk(
                 document, id: message.id, to: try MailAddress(parsing: message.recipient), from: from,
                 host: rulebook.mailHost, language: language, timeZone: zone,
-                attachments: try await reportAttachments(document))
+                attachments: try await reportAttachments(document), clientDraft: draft)
         }
     }
 

@@ -132,6 +132,12 @@ import Testing
             contentsOfFile: reportsFolder + "/" + (files.first { $0.hasSuffix(".txt") } ?? ""), encoding: .utf8)
         #expect(onDisk == text.body, "the file is the report the API serves")
 
+        // The owner gets the request to the client ready to send (report_to_client: owner).
+        let toOwner = messages.filter { ($0["to"] as? String)?.contains("joana@desk.example") == true }
+        #expect(
+            toOwner.contains { ($0["text"] as? String)?.contains("Mensagem pronta para o cliente") == true },
+            "\(toOwner.map { $0["subject"] ?? "" })")
+
         // The leaders' mail carries the report; the Teams card summarises it.
         let toLeader = messages.filter { ($0["to"] as? String)?.contains("ana@desk.example") == true }
         #expect(
