@@ -27,6 +27,8 @@ public struct CaseJSON: Codable, Sendable, Hashable {
     /// The timeline; present when one case is read, absent in listings.
     public var events: [TimelineEntry]?
     public var reports: [ReportReference]
+    /// A cancellation's client contact and real reason (§5 rule 1).
+    public var cancellation: CancellationRecord?
 
     /// A flag with when and by whom it was set.
     public struct FlagJSON: Codable, Sendable, Hashable {
@@ -72,11 +74,12 @@ public struct CaseJSON: Codable, Sendable, Hashable {
         attempts = subject.attempts
         self.events = events
         reports = subject.reports
+        cancellation = subject.cancellation
     }
 
     enum CodingKeys: String, CodingKey {
         case id, kind, state, client, partner, subject, verification, owner, leader, priority, flags, sensitive
-        case deadline, cycle, attempts, events, reports
+        case deadline, cycle, attempts, events, reports, cancellation
         case escalatedTo = "escalated_to"
         case implementationAt = "implementation_at"
         case createdAt = "created_at"

@@ -6,8 +6,8 @@ public struct OpenCaseBody: Codable, Sendable, Hashable {
     public var kind: CaseKind?
     public var client: Client
     public var partner: PartnerBody?
-    public var subject: String
-    public var verification: String
+    public var subject: String?
+    public var verification: String?
     /// Defaults to the caller's login name.
     public var owner: String?
     public var sensitive: [SensitiveData]?
@@ -32,7 +32,7 @@ public struct OpenCaseBody: Codable, Sendable, Hashable {
     }
 
     public init(
-        kind: CaseKind? = nil, client: Client, partner: PartnerBody?, subject: String, verification: String,
+        kind: CaseKind? = nil, client: Client, partner: PartnerBody?, subject: String?, verification: String?,
         owner: String? = nil, sensitive: [SensitiveData]? = nil, deadline: Date? = nil, escalatedTo: String? = nil,
         implementationAt: Date? = nil, sentAt: Date? = nil, send: Bool? = nil, messageID: String? = nil
     ) {
@@ -117,8 +117,27 @@ public struct NoteBody: Codable, Sendable, Hashable {
 
 /// `POST /v1/cases/{id}/close`.
 public struct CloseBody: Codable, Sendable, Hashable {
-    public var resolution: String
-    public init(resolution: String) { self.resolution = resolution }
+    /// How a third-party or hand-off case ended.
+    public var resolution: String?
+    /// A cancellation's real reason, the partner system hired, and the reason in words (§5 rule 1).
+    public var reason: CancellationReason?
+    public var partnerSystem: String?
+    public var text: String?
+
+    public init(
+        resolution: String? = nil, reason: CancellationReason? = nil, partnerSystem: String? = nil,
+        text: String? = nil
+    ) {
+        self.resolution = resolution
+        self.reason = reason
+        self.partnerSystem = partnerSystem
+        self.text = text
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case resolution, reason, text
+        case partnerSystem = "partner_system"
+    }
 }
 
 /// `POST /v1/cases/{id}/reopen`.
@@ -196,4 +215,56 @@ extension PatchBody: Codable {
         try clearable(implementationAt, .implementationAt)
         try container.encodeIfPresent(partnerEmails, forKey: .partnerEmails)
     }
+}
+
+/// `POST /v1/cases/{id}/client-contact`: how the contact with the client went (§5 rule 1).
+public struct ClientContactBody: Codable, Sendable, Hashable {
+    public var summary: String
+    public init(summary: String) { self.summary = summary }
+}
+
+/// `POST /v1/escalations` (§5 rule 3).
+public struct EscalationBody: Codable, Sendable, Hashable {
+    /// The service that is down.
+    public var service: String
+    public var client: String
+    public var note: String
+
+    public init(service: String, client: String, note: String) {
+        self.service = service
+        self.client = client
+        self.note = note
+    }
+}
+
+/// `POST /v1/handoffs` (§5 rule 7).
+public struct HandoffBody: Codable, Sendable, Hashable {
+    public var client: Client
+    public var partner: OpenCaseBody.PartnerBody
+    public var note: String
+    public var owner: String?
+
+    public init(client: Client, partner: OpenCaseBody.PartnerBody, note: String, owner: String? = nil) {
+        self.client = client
+        self.partner = partner
+        self.note = note
+        self.owner = owner
+    }
+}
+
+/// `POST /v1/notices` (§5 rule 5).
+public struct NoticeBody: Codable, Sendable, Hashable {
+    public var title: String
+    public var text: String
+
+    public init(title: String, text: String) {
+        self.title = title
+        self.text = text
+    }
+}
+
+/// `POST /v1/notices/{id}/ack`: the technician who saw it (default: the caller).
+public struct NoticeAckBody: Codable, Sendable, Hashable {
+    public var owner: String?
+    public init(owner: String? = nil) { self.owner = owner }
 }

@@ -52,13 +52,14 @@ extension ControlAPI {
 
     func openCase(_ request: HTTPRequest, peer: Peer) async throws -> HTTPResponse {
         let body = try Self.decode(OpenCaseBody.self, from: request)
-        if let kind = body.kind, kind != .thirdParty {
-            throw FollowupError.invalid("kind", "only third_party cases are opened here")
+        let kind = body.kind ?? .thirdParty
+        if kind == .handoff {
+            throw FollowupError.invalid("kind", "hand-offs are opened with POST /v1/handoffs (followupctl handoff)")
         }
         let new = NewCase(
-            client: body.client,
+            kind: kind, client: body.client,
             partner: body.partner.map { PartnerContact(name: $0.name, emails: $0.emails ?? []) },
-            subject: body.subject, verification: body.verification, owner: body.owner ?? "",
+            subject: body.subject ?? "", verification: body.verification ?? "", owner: body.owner ?? "",
             sensitive: body.sensitive ?? [], deadline: body.deadline, escalatedTo: body.escalatedTo,
             implementationAt: body.implementationAt, sentAt: body.sentAt, messageID: body.messageID,
             send: body.send ?? false)
@@ -98,7 +99,14 @@ extension ControlAPI {
         case (_, "/v1/cases/{id}/notes"):
             command = .addNote(try Self.decode(NoteBody.self, from: request).note)
         case (_, "/v1/cases/{id}/close"):
-            command = .close(resolution: try Self.decode(CloseBody.self, from: request).resolution)
+            let body = try Self.decode(CloseBody.self, from: request)
+            if let reason = body.reason {
+                command = .closeCancellation(reason: reason, partnerSystem: body.partnerSystem, text: body.text ?? "")
+            } else {
+                command = .close(resolution: body.resolution ?? "")
+            }
+        case (_, "/v1/cases/{id}/client-contact"):
+            command = .clientContact(summary: try Self.decode(ClientContactBody.self, from: request).summary)
         case (_, "/v1/cases/{id}/reopen"):
             command = .reopen(reason: try Self.decode(ReopenBody.self, from: request).reason)
         case (_, "/v1/cases/{id}/flags"):

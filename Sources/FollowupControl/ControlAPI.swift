@@ -24,6 +24,10 @@ public struct ControlAPI: HTTPResponder {
         "GET /v1/cases/{id}/report",
         "GET /v1/due",
         "GET /v1/obs-note",
+        "POST /v1/cases/{id}/client-contact",
+        "POST /v1/escalations", "POST /v1/handoffs",
+        "GET /v1/notices", "POST /v1/notices", "GET /v1/notices/{id}", "POST /v1/notices/{id}/ack",
+        "GET /v1/queue", "GET /v1/can-take", "GET /v1/entitlements/premium-site", "GET /v1/cancellations",
         "GET /v1/notifications", "GET /v1/notifications/{id}",
         "POST /v1/notifications/{id}/ack", "POST /v1/notifications/{id}/retry",
         "POST /v1/reload",
@@ -118,6 +122,11 @@ public struct ControlAPI: HTTPResponder {
             return method == .GET ? try await listCases(request) : try await openCase(request, peer: peer)
         case _ where route.hasPrefix("/v1/notifications/"):
             return try await notificationRoute(route, id: segments[2], peer: peer)
+        case "/v1/escalations", "/v1/handoffs", "/v1/notices", "/v1/queue", "/v1/can-take",
+            "/v1/entitlements/premium-site", "/v1/cancellations":
+            return try await playbookRoute(route, request, segments: segments, peer: peer)
+        case _ where route.hasPrefix("/v1/notices/"):
+            return try await playbookRoute(route, request, segments: segments, peer: peer)
         default:
             let id = try Self.caseID(segments[2])
             return try await caseRoute(route, request, id: id, peer: peer)
@@ -143,7 +152,7 @@ public struct ControlAPI: HTTPResponder {
 
     /// The route template of a path (`/v1/cases/{id}/notes`), or nil when none matches.
     static func template(of segments: [String]) -> String? {
-        if segments.count >= 3, segments[0] == "v1", segments[1] == "cases" || segments[1] == "notifications" {
+        if segments.count >= 3, segments[0] == "v1", ["cases", "notifications", "notices"].contains(segments[1]) {
             var parts = ["", "v1", segments[1], "{id}"]
             parts += segments.dropFirst(3)
             let template = parts.joined(separator: "/")

@@ -42,11 +42,18 @@ public struct Case: Sendable, Hashable, Codable {
     public var reminderSeries: Int
     /// When the case was last changed.
     public var updatedAt: Date
+    /// A cancellation's contact with the client and real reason (§5 rule 1).
+    public var cancellation: CancellationRecord? = nil
 
     /// When and by whom a flag was set.
     public struct FlagMark: Sendable, Hashable, Codable {
         public var at: Date
         public var by: String
+
+        public init(at: Date, by: String) {
+            self.at = at
+            self.by = by
+        }
     }
 
     /// Whether a leader marked the case as priority.
@@ -57,7 +64,7 @@ public struct Case: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, kind, state, client, partner, subject, verification, owner, leader, flags, sensitive
-        case deadline, cycle, attempts, returns, reports, timers
+        case deadline, cycle, attempts, returns, reports, timers, cancellation
         case escalatedTo = "escalated_to"
         case implementationAt = "implementation_at"
         case createdAt = "created_at"

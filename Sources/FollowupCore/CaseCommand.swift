@@ -22,14 +22,18 @@ public struct NewCase: Sendable, Hashable {
     /// Whether the daemon mails the first request itself (`open --send`), under a Message-ID
     /// of its own that its resends thread under.
     public var send: Bool
+    /// What was done for the client (a hand-off's note for the leader, §5 rule 7).
+    public var note: String?
 
     public init(
         kind: CaseKind = .thirdParty, client: Client, partner: PartnerContact?, subject: String,
         verification: String, owner: String, leader: String? = nil, sensitive: [SensitiveData] = [],
         deadline: Date? = nil, escalatedTo: String? = nil, implementationAt: Date? = nil,
-        sentAt: Date? = nil, messageID: String? = nil, channel: ContactChannel = .email, send: Bool = false
+        sentAt: Date? = nil, messageID: String? = nil, channel: ContactChannel = .email, send: Bool = false,
+        note: String? = nil
     ) {
         self.send = send
+        self.note = note
         self.kind = kind
         self.client = client
         self.partner = partner
@@ -100,6 +104,10 @@ public enum CaseCommand: Sendable, Hashable {
     case reopen(reason: String)
     case setFlag(CaseFlag, on: Bool)
     case update(CaseUpdate)
+    /// The contact with the client about a cancellation, and how it went (§5 rule 1).
+    case clientContact(summary: String)
+    /// Closes a cancellation with its real reason (§5 rule 1): needs the client contact first.
+    case closeCancellation(reason: CancellationReason, partnerSystem: String?, text: String)
     /// Someone acknowledged a notification about the case (§4.1): who and when go on the timeline.
     case acknowledge(notification: String, event: NotificationEvent)
 
@@ -115,6 +123,8 @@ public enum CaseCommand: Sendable, Hashable {
         case .setFlag(_, let on): on ? "flag_set" : "flag_cleared"
         case .update: "updated"
         case .acknowledge: "acknowledged"
+        case .clientContact: "client_contact_recorded"
+        case .closeCancellation: "closed"
         }
     }
 }

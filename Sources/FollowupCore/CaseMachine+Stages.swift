@@ -96,6 +96,13 @@ extension CaseMachine {
             $0.ordinal = k
         }
         let subject = builder.current
+        if subject.kind == .cancellation {
+            builder.notify(
+                .cancellationReminder, [.owner],
+                "\(subject.id): falta registrar o contato com o cliente \(subject.client.name) sobre o cancelamento "
+                    + "(lembrete \(k))")
+            return
+        }
         builder.notify(
             .ownerReminder, k >= 2 ? [.owner, .leaders] : [.owner],
             "\(subject.id): o parceiro retornou; o próximo passo é nosso (lembrete \(k))")

@@ -12,9 +12,10 @@ public enum CaseMachine {
 
     /// Opens a third-party case: attempt 1, and the first cycle starting when it was sent.
     public static func open(_ new: NewCase, id: CaseID, in env: CaseEnvironment) throws(FollowupError) -> Transition {
-        guard new.kind == .thirdParty else {
-            throw .invalid(
-                "kind", "\(new.kind.rawValue) cases are opened with their own command, not as a third-party case")
+        switch new.kind {
+        case .thirdParty: break
+        case .cancellation: return try openCancellation(new, id: id, in: env)
+        case .handoff: return try openHandoff(new, note: new.note ?? "", id: id, in: env)
         }
         let client = try Validate.client(new.client)
         guard let partnerIn = new.partner else { throw .invalid("partner", "a third-party case needs its partner") }
@@ -82,13 +83,27 @@ public enum CaseMachine {
         switch command {
         case .acknowledge(let notification, let event):
             builder.record(.acknowledged, note: "\(event.rawValue) \(notification)")
+            // A hand-off is done once the leader told the partner's support.
+            if subject.kind == .handoff, event == .handoffCreated, state.isOpen {
+                builder.current.state = .closed
+                builder.current.timers = Timers()
+                builder.record(.closed, note: "suporte do parceiro avisado")
+            }
+
+        case .clientContact(let summary):
+            guard subject.kind == .cancellation, state.isOpen else { throw refuse() }
+            try recordClientContact(summary, &builder)
+
+        case .closeCancellation(let reason, let partnerSystem, let text):
+            guard subject.kind == .cancellation, state.isOpen else { throw refuse() }
+            try closeCancellation(reason: reason, partnerSystem: partnerSystem, text: text, &builder)
 
         case .contactSent(let contact):
-            guard state.isOpen else { throw refuse() }
+            guard state.isOpen, subject.kind == .thirdParty else { throw refuse() }
             try contactSent(contact, &builder)
 
         case .partnerReplied(let kind, let at, let note):
-            guard state.isOpen else { throw refuse() }
+            guard state.isOpen, subject.kind == .thirdParty else { throw refuse() }
             let at = try Validate.pastOrNow(at, field: "at", now: env.now)
             let note = try note.map { (text) throws(FollowupError) in try Validate.text(text, field: "note") }
             let seq = builder.record(.partnerReplied, note: note) { $0.returnKind = kind }
@@ -107,7 +122,7 @@ public enum CaseMachine {
             }
 
         case .partnerRefused(let at, let note):
-            guard state.isOpen else { throw refuse() }
+            guard state.isOpen, subject.kind == .thirdParty else { throw refuse() }
             _ = try Validate.pastOrNow(at, field: "at", now: env.now)
             let note = try Validate.text(note ?? "", field: "note")
             builder.record(.partnerRefused, note: note)
@@ -123,6 +138,12 @@ public enum CaseMachine {
 
         case .close(let resolution):
             guard state.isOpen else { throw refuse() }
+            if subject.kind == .cancellation {
+                throw .invalid(
+                    "reason",
+                    "a cancellation closes with how the contact went and the real reason: "
+                        + "followupctl cancellation close \(subject.id) --reason CATEGORY --text …")
+            }
             let resolution = try Validate.text(resolution, field: "resolution")
             builder.current.state = .closed
             builder.current.timers = Timers()

@@ -49,6 +49,10 @@ public struct NotificationData: Sendable, Hashable, Codable {
     public var failed: FailedDelivery?
     /// For `digest`: the notifications folded into this one, oldest first.
     public var items: [DigestItem]?
+    /// For `notice.posted` and `notice.reminder`: the notice's id, title and text.
+    public var notice: String?
+    public var title: String?
+    public var text: String?
 
     public init(summary: String) {
         self.summary = summary
@@ -81,7 +85,7 @@ public struct NotificationData: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case `case`, kind, state, summary, client, ticket, partner, subject, owner, leader, priority, urgent
-        case acknowledge, reminder, repeats, attempts, report, reason, deadline, failed, items
+        case acknowledge, reminder, repeats, attempts, report, reason, deadline, failed, items, notice, title, text
         case needsAck = "needs_ack"
         case implementationAt = "implementation_at"
     }

@@ -78,7 +78,7 @@ struct TransitionBuilder {
         current.timers.clientReminder = newSeries(every: policy.clientReminderAfter, from: base)
     }
 
-    private mutating func newSeries(every: WorkDuration, from base: Date) -> ReminderSeries? {
+    mutating func newSeries(every: WorkDuration, from base: Date) -> ReminderSeries? {
         guard !every.isZero else { return nil }
         current.reminderSeries += 1
         return ReminderSeries(

@@ -34,8 +34,9 @@ extension Dispatcher {
         }
     }
 
-    /// The `notification.unacknowledged` rows repeating `head`'s event to every leader and to
-    /// `head`'s own channel; they join its acknowledgement group.
+    /// The rows repeating `head`'s event (`notification.unacknowledged`, `handoff.reminder` or
+    /// `notice.reminder`) to `head`'s own channel and, but for notices, to every leader; they
+    /// join its acknowledgement group.
     func reminders(of head: OutboxMessage, group: String, number: Int, now: Date, in configuration: Configuration)
         throws -> [OutboxMessage]
     {
@@ -44,40 +45,26 @@ extension Dispatcher {
         document.data.reminder = number
         document.data.acknowledge = group
         document.data.needsAck = true
-        document.type = NotificationEvent.unacknowledged.rawValue
+        // A hand-off reminds the leaders, a notice the technician who has not seen it (§5 rules
+        // 5 and 7); anything else goes again to every leader.
+        let event: NotificationEvent =
+            switch head.event {
+            case .handoffCreated, .handoffReminder: .handoffReminder
+            case .noticePosted, .noticeReminder: .noticeReminder
+            default: .unacknowledged
+            }
+        document.type = event.rawValue
         document.timestamp = now
         let payload = try NotificationCoding.encoder().encode(document)
-        var channels = Recipients.of(configuration.leaders, in: configuration)
-        let own = Recipients.Channel(kind: head.channel, recipient: head.recipient)
+        let own = Courier.Recipient(kind: head.channel, recipient: head.recipient)
+        var channels =
+            event == .noticeReminder ? [] : rulebooks.current.leaderChannels(configuration.leaders)
         if !channels.contains(own) { channels.insert(own, at: 0) }
         return channels.map { channel in
             OutboxMessage(
-                id: makeID(), caseID: head.caseID, event: .unacknowledged, channel: channel.kind,
+                id: makeID(), caseID: head.caseID, event: event, channel: channel.kind,
                 recipient: channel.recipient, needsAck: true, createdAt: now, nextAttemptAt: now, payload: payload,
                 ackGroup: group, urgent: head.urgent)
         }
-    }
-}
-
-/// The recipient channels of people from the configuration: each one's webhooks, then e-mail.
-enum Recipients {
-    struct Channel: Hashable {
-        var kind: OutboxMessage.Channel
-        var recipient: String
-    }
-
-    static func of(_ leaders: [Leader], in configuration: Configuration) -> [Channel] {
-        var found: [Channel] = []
-        for leader in leaders {
-            for name in leader.webhooks where configuration.webhooks[name] != nil {
-                let channel = Channel(kind: .webhook, recipient: name)
-                if !found.contains(channel) { found.append(channel) }
-            }
-            if let email = leader.email {
-                let channel = Channel(kind: .mail, recipient: email)
-                if !found.contains(channel) { found.append(channel) }
-            }
-        }
-        return found
     }
 }

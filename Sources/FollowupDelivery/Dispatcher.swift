@@ -209,7 +209,7 @@ public final class Dispatcher: Service {
         let document = NotificationDocument(type: NotificationEvent.deliveryFailed.rawValue, timestamp: now, data: data)
         guard let payload = try? NotificationCoding.encoder().encode(document) else { return [] }
         let configuration = rulebook.configuration
-        return Recipients.of(configuration.leaders.filter(\.ops), in: configuration).map { channel in
+        return rulebook.leaderChannels(configuration.leaders.filter(\.ops)).map { channel in
             OutboxMessage(
                 id: makeID(), caseID: message.caseID, event: .deliveryFailed, channel: channel.kind,
                 recipient: channel.recipient, needsAck: false, createdAt: now, nextAttemptAt: now, payload: payload)

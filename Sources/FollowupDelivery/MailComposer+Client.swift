@@ -19,9 +19,12 @@ extension MailComposer {
         attachments: [MailAttachment] = [], closingNote: String? = nil
     ) throws -> MailMessage {
         let caseID = document.data.case.flatMap(CaseID.init(parsing:))
-        let text = ClientRequestText(
-            data: document.data, ownerName: ownerName, language: language, hasReport: !attachments.isEmpty,
-            closingNote: closingNote)
+        let text =
+            document.type == NotificationEvent.handoffCreated.rawValue
+            ? HandoffClientText(data: document.data, ownerName: ownerName, language: language).asRequest
+            : ClientRequestText(
+                data: document.data, ownerName: ownerName, language: language, hasReport: !attachments.isEmpty,
+                closingNote: closingNote)
         return MailMessage(
             from: from, to: [to], cc: owner.map { [$0] } ?? [], replyTo: owner.map { [$0] } ?? [],
             subject: tagged(text.subject, caseID), date: document.timestamp, timeZone: timeZone,
@@ -34,6 +37,9 @@ extension MailComposer {
 struct ClientRequestText {
     var subject: String
     var body = MailText()
+
+    /// Empty words under `subject`, for other messages to the client to fill.
+    init(subject: String) { self.subject = subject }
 
     init(
         data: NotificationData, ownerName: String, language: ReportSettings.Language, hasReport: Bool,
@@ -108,5 +114,44 @@ struct ClientRequestText {
         if let note = closingNote?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty {
             body.add(.paragraph(note))
         }
+    }
+}
+
+/// The words telling a client that the partner company will get in touch (§5 rule 7).
+struct HandoffClientText {
+    var subject: String
+    var body = MailText()
+
+    init(data: NotificationData, ownerName: String, language: ReportSettings.Language) {
+        let partner = data.partner ?? (language == .en ? "the partner company" : "a empresa parceira")
+        let name = ownerName.trimmingCharacters(in: .whitespaces)
+        let ticket = data.ticket
+        switch language {
+        case .ptBR:
+            subject = "\(partner) entrará em contato"
+            body.add(.paragraph(data.client.map { "Prezado(a) cliente \($0)," } ?? "Prezado(a) cliente,"))
+            body.add(
+                .paragraph(
+                    "Informamos que a empresa parceira \(partner) entrará em contato com você para dar continuidade "
+                        + "ao atendimento" + (ticket.map { " do chamado \($0)" } ?? "") + "."))
+            body.add(.paragraph("Seguimos à disposição para o que precisar."))
+            body.add(.closing(["Atenciosamente,"] + (name.isEmpty ? [] : [name]) + ["Suporte técnico"]))
+        case .en:
+            subject = "\(partner) will get in touch"
+            body.add(.paragraph(data.client.map { "Dear \($0)," } ?? "Dear client,"))
+            body.add(
+                .paragraph(
+                    "The partner company \(partner) will get in touch with you to continue the support"
+                        + (ticket.map { " of ticket \($0)" } ?? "") + "."))
+            body.add(.paragraph("We remain at your disposal."))
+            body.add(.closing(["Kind regards,"] + (name.isEmpty ? [] : [name]) + ["Technical support"]))
+        }
+    }
+
+    /// The same words in the shape of a client request.
+    var asRequest: ClientRequestText {
+        var request = ClientRequestText(subject: subject)
+        request.body = body
+        return request
     }
 }

@@ -82,9 +82,15 @@ public struct Courier: Sendable {
         }
     }
 
-    struct Recipient: Hashable {
-        var kind: OutboxMessage.Channel
-        var recipient: String
+    /// One recipient channel: a webhook's name, or an address.
+    public struct Recipient: Hashable, Sendable {
+        public var kind: OutboxMessage.Channel
+        public var recipient: String
+
+        public init(kind: OutboxMessage.Channel, recipient: String) {
+            self.kind = kind
+            self.recipient = recipient
+        }
     }
 
     /// The distinct channels that reach an audience, in a stable order.

@@ -57,8 +57,8 @@ public struct Desk: Sendable {
         var transition = try CaseMachine.open(request, id: CaseID(1), in: env)
         let id = try await store.reserveCaseID()
         transition.case.id = id
-        // A request the daemon sends carries the case id in its Message-ID: run again with it.
-        if request.send { transition = try CaseMachine.open(request, id: id, in: env) }
+        // Actions name the case (a Message-ID, a notification's words): run again with its id.
+        if !transition.actions.isEmpty { transition = try CaseMachine.open(request, id: id, in: env) }
         var change = try courier.change(for: transition, at: now)
         change.answer = try answer?(change.case)
         let opened = try await opens.submit(try PreparedCase(change))
@@ -108,6 +108,16 @@ public struct Desk: Sendable {
         let rulebook = rulebooks.current
         let now = clock.now()
         let courier = Courier(rulebook: rulebook)
+        // A notice is acknowledged per technician, on the notice itself.
+        if let message = try await store.notification(id),
+            message.event == .noticePosted
+                || message.event == .noticeReminder,
+            let document = try? NotificationCoding.decoder().decode(NotificationDocument.self, from: message.payload),
+            let noticeID = document.data.notice, let owner = document.data.owner
+        {
+            _ = try await store.acknowledgeNotice(noticeID, owner: owner, by: by, at: now)
+            return try await store.notification(id) ?? message
+        }
         let acknowledged = try await store.acknowledge(id, by: by, at: now) { current, message in
             let env = rulebook.environment(forPartner: current.partner?.name, now: now, by: by)
             let command = CaseCommand.acknowledge(notification: message.ackGroup ?? message.id, event: message.event)

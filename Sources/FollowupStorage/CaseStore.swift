@@ -250,6 +250,25 @@ public protocol CaseStore: Sendable {
     @discardableResult
     func remind(group: String, with reminders: [OutboxMessage], nextDueAt: Date?) async throws -> Bool
 
+    /// Queues notifications that belong to no case change (an urgent escalation, §5 rule 3).
+    func queueNotifications(_ messages: [OutboxMessage]) async throws
+
+    // MARK: Notices (§5 rule 5)
+
+    /// Stores a notice with its notifications, in one transaction.
+    func postNotice(_ notice: Notice, notifications: [OutboxMessage]) async throws
+
+    /// One notice, or nil.
+    func notice(_ id: String) async throws -> Notice?
+
+    /// Records that `owner` saw notice `id` (`by` recorded it, at `now`) and closes the
+    /// acknowledgement of that technician's notifications; acknowledging again changes nothing.
+    /// `notFound` for an unknown notice, `invalidInput` when `owner` is not one of its technicians.
+    func acknowledgeNotice(_ id: String, owner: String, by: String, at now: Date) async throws -> Notice
+
+    /// The latest notices, newest first.
+    func notices(limit: Int) async throws -> [Notice]
+
     /// A stored report by id, or the latest of a case.
     func report(id: String) async throws -> StoredReport?
     func latestReport(of id: CaseID) async throws -> StoredReport?

@@ -233,4 +233,69 @@ extension SQLiteCaseStore {
             return true
         }
     }
+
+    public func queueNotifications(_ messages: [OutboxMessage]) async throws {
+        guard !messages.isEmpty else { return }
+        try await write { db in
+            var writer = ChangeWriter(db: db)
+            for message in messages { try writer.queue(message) }
+            try writer.flushCounters()
+        }
+    }
+
+    public func postNotice(_ notice: Notice, notifications: [OutboxMessage]) async throws {
+        let document = try DocumentCoding.encoder().encode(notice)
+        try await write { db in
+            var writer = ChangeWriter(db: db)
+            try writer.run(
+                sql: "INSERT INTO notices (id, posted_at, doc) VALUES (?, ?, ?)",
+                arguments: [notice.id, notice.postedAt.timeIntervalSince1970, document])
+            for message in notifications { try writer.queue(message) }
+            try writer.flushCounters()
+        }
+    }
+
+    public func notice(_ id: String) async throws -> Notice? {
+        try await read { db in
+            try Data.fetchOne(db, sql: "SELECT doc FROM notices WHERE id = ?", arguments: [id]).map {
+                try DocumentCoding.decoder().decode(Notice.self, from: $0)
+            }
+        }
+    }
+
+    public func notices(limit: Int) async throws -> [Notice] {
+        try await read { db in
+            try Data.fetchAll(db, sql: "SELECT doc FROM notices ORDER BY posted_at DESC LIMIT ?", arguments: [limit])
+                .map { try DocumentCoding.decoder().decode(Notice.self, from: $0) }
+        }
+    }
+
+    public func acknowledgeNotice(_ id: String, owner: String, by: String, at now: Date) async throws -> Notice {
+        try await write { db in
+            guard let data = try Data.fetchOne(db, sql: "SELECT doc FROM notices WHERE id = ?", arguments: [id]) else {
+                throw FollowupError(.notFound, "there is no notice \(id) (see followupctl notice show)")
+            }
+            var notice = try DocumentCoding.decoder().decode(Notice.self, from: data)
+            guard let index = notice.recipients.firstIndex(where: { $0.owner.lowercased() == owner.lowercased() })
+            else {
+                throw FollowupError.invalid(
+                    "owner", "\(owner) is not one of the technicians of notice \(id) (the owners of the configuration)")
+            }
+            guard notice.recipients[index].acknowledgedAt == nil else { return notice }
+            notice.recipients[index].acknowledgedAt = now
+            notice.recipients[index].acknowledgedBy = by
+            try db.execute(
+                sql: "UPDATE notices SET doc = ? WHERE id = ?",
+                arguments: [try DocumentCoding.encoder().encode(notice), id])
+            if let group = notice.recipients[index].acknowledge {
+                try db.execute(
+                    sql: """
+                        UPDATE outbox SET acked_by = ?, acked_at = ?, ack_due_at = NULL
+                        WHERE ack_group = ? AND acked_at IS NULL
+                        """,
+                    arguments: [by, now.timeIntervalSince1970, group])
+            }
+            return notice
+        }
+    }
 }

@@ -121,6 +121,17 @@ extension SQLiteCaseStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4: notices") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE notices (
+                        id TEXT PRIMARY KEY,
+                        posted_at REAL NOT NULL,
+                        doc BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX notices_posted ON notices(posted_at);
+                    """)
+        }
         return migrator
     }
 }

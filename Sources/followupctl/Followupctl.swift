@@ -30,7 +30,9 @@ struct Followupctl: ParsableCommand {
             StatusCommand.self, OpenCommand.self, SentCommand.self, ReplyCommand.self, RefusedCommand.self,
             NoteCommand.self, CloseCommand.self, ReopenCommand.self, EditCommand.self, FlagCommand.self,
             ShowCommand.self, ListCommand.self, DueCommand.self, ReportCommand.self, OutboxCommand.self,
-            AckCommand.self, ObsNoteCommand.self,
+            AckCommand.self, ObsNoteCommand.self, EscalateCommand.self, HandoffCommand.self,
+            CancellationCommand.self, CancellationsCommand.self, NoticeCommand.self, QueueCommand.self,
+            CanTakeCommand.self, EntitlementCommand.self,
             ReloadCommand.self, SpoolCommand.self,
         ])
 
