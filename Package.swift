@@ -34,6 +34,9 @@ let package = Package(
         .target(name: "FollowupAPI", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
         // RFC 5322 + MIME mail writer and Maildir delivery (SPEC §6.7). Foundation only.
         .target(name: "FollowupMail", swiftSettings: swiftSettings),
+        // Partners' replies read from the inbound Maildir (§4.5): RFC 5322 + MIME parsing, classification,
+        // matching to cases. Foundation only, no I/O.
+        .target(name: "FollowupInbound", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
         // The typed, validated configuration and its YAML loader.
         .target(
             name: "FollowupConfig",
@@ -84,6 +87,16 @@ let package = Package(
             resources: [.embedInCode("Templates")],
             swiftSettings: swiftSettings
         ),
+        // The inbox reader (§4.5): a Service watching the inbound Maildir and recording replies on cases.
+        .target(
+            name: "FollowupInbox",
+            dependencies: [
+                "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupInbound",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // libsystemd (sd_notify, sd_journal_sendv), found through pkg-config.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // systemd integration: readiness, status, watchdog, reload notices, the journal.
@@ -101,6 +114,7 @@ let package = Package(
             name: "FollowupControl",
             dependencies: [
                 "FollowupCore", "FollowupAPI", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupReports",
+                "FollowupInbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -117,7 +131,7 @@ let package = Package(
             name: "FollowupDaemon",
             dependencies: [
                 "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupControl", "FollowupAPI",
-                "FollowupSystemd", "FollowupDelivery", "FollowupReports",
+                "FollowupSystemd", "FollowupDelivery", "FollowupReports", "FollowupInbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -160,6 +174,9 @@ let package = Package(
             dependencies: ["followupctl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
         .testTarget(name: "FollowupMailTests", dependencies: ["FollowupMail"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FollowupInboundTests", dependencies: ["FollowupInbound", "FollowupCore"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupDeliveryTests",
             dependencies: [

@@ -90,11 +90,14 @@ public struct ReturnBody: Codable, Sendable, Hashable {
     public var kind: ReturnKind?
     public var at: Date?
     public var note: String?
+    /// The seq of a return to reclassify as `kind` instead of recording a new one (§4.5).
+    public var reclassify: Int?
 
-    public init(kind: ReturnKind? = nil, at: Date? = nil, note: String? = nil) {
+    public init(kind: ReturnKind? = nil, at: Date? = nil, note: String? = nil, reclassify: Int? = nil) {
         self.kind = kind
         self.at = at
         self.note = note
+        self.reclassify = reclassify
     }
 }
 

@@ -92,7 +92,14 @@ extension ControlAPI {
                     note: body.note))
         case (_, "/v1/cases/{id}/returns"):
             let body = try Self.decode(ReturnBody.self, from: request, emptyAllowed: true)
-            command = .partnerReplied(kind: body.kind ?? .info, at: body.at, note: body.note)
+            if let seq = body.reclassify {
+                guard let kind = body.kind else {
+                    throw FollowupError.invalid("kind", "say what the return is now: info, ack or auto")
+                }
+                command = .reclassify(seq: seq, kind: kind)
+            } else {
+                command = .partnerReplied(kind: body.kind ?? .info, at: body.at, note: body.note)
+            }
         case (_, "/v1/cases/{id}/refusal"):
             let body = try Self.decode(RefusalBody.self, from: request)
             command = .partnerRefused(at: body.at, note: body.note)

@@ -2,6 +2,7 @@ import FollowupAPI
 import FollowupConfig
 import FollowupCore
 import FollowupEngine
+import FollowupInbox
 import FollowupReports
 import FollowupStorage
 import Foundation
@@ -27,6 +28,7 @@ public struct ControlAPI: HTTPResponder {
         "POST /v1/cases/{id}/client-contact",
         "POST /v1/escalations", "POST /v1/handoffs",
         "GET /v1/notices", "POST /v1/notices", "GET /v1/notices/{id}", "POST /v1/notices/{id}/ack",
+        "GET /v1/inbox", "GET /v1/inbox/{id}", "POST /v1/inbox/{id}/assign", "POST /v1/inbox/{id}/dismiss",
         "GET /v1/queue", "GET /v1/can-take", "GET /v1/entitlements/premium-site", "GET /v1/cancellations",
         "GET /v1/notifications", "GET /v1/notifications/{id}",
         "POST /v1/notifications/{id}/ack", "POST /v1/notifications/{id}/retry",
@@ -43,14 +45,17 @@ public struct ControlAPI: HTTPResponder {
     let reload: @Sendable () async -> ReloadJSON
     let metrics: MetricsExporter
     let reports: ReportRendererHolder
+    /// The inbox reader, when `inbound.maildir` is configured.
+    let inbox: InboxReader?
     let logger: Logger
 
     public init(
         desk: Desk, store: any CaseStore, rulebooks: RulebookHolder, access: AccessHolder, clock: any WallClock,
-        status: StatusSource, metrics: MetricsExporter, reports: ReportRendererHolder, logger: Logger,
-        reload: @escaping @Sendable () async -> ReloadJSON
+        status: StatusSource, metrics: MetricsExporter, reports: ReportRendererHolder, inbox: InboxReader? = nil,
+        logger: Logger, reload: @escaping @Sendable () async -> ReloadJSON
     ) {
         self.reports = reports
+        self.inbox = inbox
         self.desk = desk
         self.store = store
         self.rulebooks = rulebooks
@@ -125,6 +130,8 @@ public struct ControlAPI: HTTPResponder {
         case "/v1/escalations", "/v1/handoffs", "/v1/notices", "/v1/queue", "/v1/can-take",
             "/v1/entitlements/premium-site", "/v1/cancellations":
             return try await playbookRoute(route, request, segments: segments, peer: peer)
+        case _ where route == "/v1/inbox" || route.hasPrefix("/v1/inbox/"):
+            return try await inboxRoute(route, request, segments: segments, peer: peer)
         case _ where route.hasPrefix("/v1/notices/"):
             return try await playbookRoute(route, request, segments: segments, peer: peer)
         default:
@@ -152,7 +159,9 @@ public struct ControlAPI: HTTPResponder {
 
     /// The route template of a path (`/v1/cases/{id}/notes`), or nil when none matches.
     static func template(of segments: [String]) -> String? {
-        if segments.count >= 3, segments[0] == "v1", ["cases", "notifications", "notices"].contains(segments[1]) {
+        if segments.count >= 3, segments[0] == "v1",
+            ["cases", "notifications", "notices", "inbox"].contains(segments[1])
+        {
             var parts = ["", "v1", segments[1], "{id}"]
             parts += segments.dropFirst(3)
             let template = parts.joined(separator: "/")

@@ -108,6 +108,12 @@ public enum CaseCommand: Sendable, Hashable {
     case clientContact(summary: String)
     /// Closes a cancellation with its real reason (§5 rule 1): needs the client contact first.
     case closeCancellation(reason: CancellationReason, partnerSystem: String?, text: String)
+    /// A reply read from the inbound Maildir (§4.5): a return of `kind`, and the owner is told.
+    case mailReceived(kind: ReturnKind, at: Date?, text: String?, from: String, excerpt: String?)
+    /// A bounce of a mail to the partner (§4.5): the attempt to `address` failed.
+    case bounced(address: String, messageID: String?, diagnostic: String?)
+    /// Corrects the kind of the latest partner return (`followupctl reply --reclassify`).
+    case reclassify(seq: Int, kind: ReturnKind)
     /// Someone acknowledged a notification about the case (§4.1): who and when go on the timeline.
     case acknowledge(notification: String, event: NotificationEvent)
 
@@ -124,6 +130,9 @@ public enum CaseCommand: Sendable, Hashable {
         case .update: "updated"
         case .acknowledge: "acknowledged"
         case .clientContact: "client_contact_recorded"
+        case .mailReceived: "partner_replied"
+        case .bounced: "resend_failed"
+        case .reclassify: "updated"
         case .closeCancellation: "closed"
         }
     }

@@ -104,22 +104,20 @@ public enum CaseMachine {
 
         case .partnerReplied(let kind, let at, let note):
             guard state.isOpen, subject.kind == .thirdParty else { throw refuse() }
-            let at = try Validate.pastOrNow(at, field: "at", now: env.now)
             let note = try note.map { (text) throws(FollowupError) in try Validate.text(text, field: "note") }
-            let seq = builder.record(.partnerReplied, note: note) { $0.returnKind = kind }
-            builder.current.returns.append(PartnerReturn(seq: seq, at: at, kind: kind))
-            switch kind {
-            case .info:
-                builder.current.state = .awaitingUs
-                builder.current.timers.disarmPartnerTimers()
-                builder.current.timers.clientReminder = nil
-                builder.armOwnerReminders(from: at)
-            case .ack where state == .awaitingPartner:
-                builder.current.cycle.acknowledged = true
-                builder.current.timers.resends = []
-            case .ack, .auto:
-                break
-            }
+            try partnerReturned(kind: kind, at: at, note: note, &builder)
+
+        case .mailReceived(let kind, let at, let text, let from, let excerpt):
+            guard state.isOpen, subject.kind == .thirdParty else { throw refuse() }
+            try mailReceived(kind: kind, at: at, text: text, from: from, excerpt: excerpt, &builder)
+
+        case .bounced(let address, let messageID, let diagnostic):
+            guard subject.kind == .thirdParty else { throw refuse() }
+            try bounced(address: address, messageID: messageID, diagnostic: diagnostic, &builder)
+
+        case .reclassify(let seq, let kind):
+            guard state.isOpen, subject.kind == .thirdParty else { throw refuse() }
+            try reclassify(seq: seq, as: kind, &builder)
 
         case .partnerRefused(let at, let note):
             guard state.isOpen, subject.kind == .thirdParty else { throw refuse() }
@@ -166,6 +164,28 @@ public enum CaseMachine {
             try CaseMachine.update(update, &builder)
         }
         return builder.transition
+    }
+
+    /// A return of `kind` (§3): info ends the cycle, ack stops its resends, auto changes nothing.
+    static func partnerReturned(kind: ReturnKind, at: Date?, note: String?, _ builder: inout TransitionBuilder)
+        throws(FollowupError)
+    {
+        let state = builder.current.state
+        let at = try Validate.pastOrNow(at, field: "at", now: builder.env.now)
+        let seq = builder.record(.partnerReplied, note: note) { $0.returnKind = kind }
+        builder.current.returns.append(PartnerReturn(seq: seq, at: at, kind: kind))
+        switch kind {
+        case .info:
+            builder.current.state = .awaitingUs
+            builder.current.timers.disarmPartnerTimers()
+            builder.current.timers.clientReminder = nil
+            builder.armOwnerReminders(from: at)
+        case .ack where state == .awaitingPartner:
+            builder.current.cycle.acknowledged = true
+            builder.current.timers.resends = []
+        case .ack, .auto:
+            break
+        }
     }
 
     private static func contactSent(_ contact: ContactRecord, _ builder: inout TransitionBuilder) throws(FollowupError)

@@ -4,6 +4,7 @@ import FollowupControl
 import FollowupCore
 import FollowupDelivery
 import FollowupEngine
+import FollowupInbox
 import FollowupReports
 import FollowupStorage
 import FollowupSystemd
@@ -91,9 +92,13 @@ public struct Daemon: Sendable {
             status = StatusSource(
                 startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "postgresql", location: url)
         }
+        let inboxLogger = self.logger.with("followup.component", "inbox")
+        let inbox = configuration.inbound.map {
+            InboxReader(desk: desk, store: store, clock: clock, settings: $0, logger: inboxLogger)
+        }
         let api = ControlAPI(
             desk: desk, store: store, rulebooks: rulebooks, access: access, clock: clock, status: status,
-            metrics: metrics, reports: reports, logger: logger.with("followup.component", "control"),
+            metrics: metrics, reports: reports, inbox: inbox, logger: logger.with("followup.component", "control"),
             reload: { await reloader.reload() })
         let control = configuration.control
         let listener: ControlServer.Listener =
@@ -115,6 +120,7 @@ public struct Daemon: Sendable {
             .init(service: server), .init(service: scheduler), .init(service: dispatcher), .init(service: reloader),
             .init(service: watchdog),
         ]
+        if let inbox { services.append(.init(service: inbox)) }
         if let listen = configuration.metrics {
             services.append(
                 .init(

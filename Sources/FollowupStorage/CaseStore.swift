@@ -253,6 +253,28 @@ public protocol CaseStore: Sendable {
     /// Queues notifications that belong to no case change (an urgent escalation, §5 rule 3).
     func queueNotifications(_ messages: [OutboxMessage]) async throws
 
+    // MARK: The inbox (§4.5)
+
+    /// Records an inbound message once: false when its id was recorded before (nothing is
+    /// written). With `onCase`, the case `record.caseID` is changed in the same transaction, so
+    /// the message and its effect are committed together or not at all; an error from
+    /// `onCase` (a refusal) writes nothing.
+    func recordInbound(_ record: InboundRecord, onCase: (@Sendable (Case) throws -> StoredChange)?) async throws
+        -> Bool
+
+    /// One inbox message, or nil.
+    func inbound(_ id: String) async throws -> InboundRecord?
+
+    /// Inbox messages, newest first, optionally in one state.
+    func inbox(state: InboundRecord.State?, limit: Int) async throws -> [InboundRecord]
+
+    /// Saves a handled inbox message (assigned or dismissed) and, with `onCase`, changes its
+    /// case in the same transaction. `notFound` when absent.
+    func updateInbound(_ record: InboundRecord, onCase: (@Sendable (Case) throws -> StoredChange)?) async throws
+
+    /// The case that one of our Message-IDs (or a first request's, given at opening) belongs to.
+    func caseID(forMessageID id: String) async throws -> CaseID?
+
     // MARK: Notices (§5 rule 5)
 
     /// Stores a notice with its notifications, in one transaction.

@@ -79,6 +79,19 @@ struct ChangeWriter {
 
     private mutating func appendRest(_ change: StoredChange, entryDocuments: [Data]? = nil) throws {
         let caseID = change.case.id.number
+        // The Message-IDs that thread replies to the case (§4.5): the first request's and each
+        // e-mail attempt's (a handful per case, kept as they appear).
+        // Written when an attempt is added (opening, a resend, a contact), not on every save.
+        var threadIDs: [String] = []
+        if change.entries.contains(where: { [.opened, .resent, .contactSent, .updated].contains($0.kind) }) {
+            threadIDs = change.case.attempts.suffix(2).compactMap(\.messageID)
+            if let first = change.case.firstMessageID { threadIDs.append(first) }
+        }
+        for id in threadIDs {
+            try run(
+                sql: "INSERT INTO message_ids (message_id, case_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                arguments: [MessageIDKey.normalized(id), caseID])
+        }
         if let answer = change.answer {
             try run(
                 sql:

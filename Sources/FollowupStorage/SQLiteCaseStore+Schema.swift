@@ -132,6 +132,23 @@ extension SQLiteCaseStore {
                     CREATE INDEX notices_posted ON notices(posted_at);
                     """)
         }
+        migrator.registerMigration("v5: inbox, message ids") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE inbox (
+                        id TEXT PRIMARY KEY,
+                        received_at REAL NOT NULL,
+                        state TEXT NOT NULL,
+                        case_id INTEGER,
+                        doc BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX inbox_state ON inbox(state, received_at);
+                    CREATE TABLE message_ids (
+                        message_id TEXT PRIMARY KEY,
+                        case_id INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -61,6 +61,9 @@ struct ReplyCommand: ParsableCommand {
             ack: "we are looking into it". No more resends this cycle, but the report stays due.
 
             auto: an automatic answer or out-of-office. Logged; nothing changes.
+
+            --reclassify SEQ --kind K corrects the kind of a return already recorded (one read \
+            from the inbound mailbox, say), while nothing newer happened on the case.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -74,14 +77,26 @@ struct ReplyCommand: ParsableCommand {
     var at: TimeArgument?
 
     @Option(help: ArgumentHelp("What the partner said.", valueName: "text"))
-    var note: String
+    var note: String?
+
+    @Option(help: ArgumentHelp("The timeline seq of a return to reclassify as --kind.", valueName: "seq"))
+    var reclassify: Int?
+
+    func validate() throws {
+        if reclassify == nil && note == nil { throw ValidationError("Say what the partner said: --note TEXT.") }
+        if reclassify != nil && (note != nil || at != nil) {
+            throw ValidationError("--reclassify changes only the kind: leave out --note and --at.")
+        }
+    }
 
     func run() throws {
         let session = global.session()
-        let body = ReturnBody(kind: kind, at: try session.instant(at), note: note)
+        let body = ReturnBody(kind: kind, at: try session.instant(at), note: note, reclassify: reclassify)
         let answer = try session.send(
             "POST", ControlSession.casePath(target.id, "/returns"), body: body, idempotencyKey: change.idempotencyKey)
-        try session.confirm(answer, "\(kind.rawValue) return recorded")
+        try session.confirm(
+            answer,
+            reclassify.map { "return \($0) reclassified as \(kind.rawValue)" } ?? "\(kind.rawValue) return recorded")
     }
 }
 

@@ -32,7 +32,7 @@ struct Followupctl: ParsableCommand {
             ShowCommand.self, ListCommand.self, DueCommand.self, ReportCommand.self, OutboxCommand.self,
             AckCommand.self, ObsNoteCommand.self, EscalateCommand.self, HandoffCommand.self,
             CancellationCommand.self, CancellationsCommand.self, NoticeCommand.self, QueueCommand.self,
-            CanTakeCommand.self, EntitlementCommand.self,
+            CanTakeCommand.self, EntitlementCommand.self, InboxCommand.self,
             ReloadCommand.self, SpoolCommand.self,
         ])
 

@@ -1,0 +1,94 @@
+import FollowupConfig
+import FollowupCore
+import FollowupStorage
+import Foundation
+import Logging
+
+/// Mail read from the inbound Maildir (§4.5), recorded through the desk.
+extension Desk {
+    /// What recording an inbound message came to.
+    public enum InboundOutcome: Sendable, Equatable {
+        /// Recorded on its case.
+        case recorded
+        /// Kept in the inbox for a person (no case, or the case refused it); the reason says why.
+        case unmatched(String)
+        /// Recorded before (a repeat after a crash): nothing done.
+        case duplicate
+    }
+
+    /// Records `record` once; with `command`, applies it to `record.caseID` in the same
+    /// transaction (by the daemon). A case that refuses it (closed, say) leaves the message
+    /// in the inbox as unmatched, with the refusal as the reason.
+    public func receive(_ record: InboundRecord, applying command: CaseCommand?) async throws -> InboundOutcome {
+        let rulebook = rulebooks.current
+        let now = clock.now()
+        let courier = Courier(rulebook: rulebook)
+        var record = record
+        if let command, record.caseID != nil {
+            record.state = .recorded
+            do {
+                let fresh = try await store.recordInbound(record) { current in
+                    let env = rulebook.environment(
+                        forPartner: current.partner?.name, now: now, by: CaseEnvironment.daemon)
+                    return try courier.change(for: CaseMachine.apply(command, to: current, in: env), at: now)
+                }
+                guard fresh else { return .duplicate }
+                doorbell.ring()
+                outboxBell.ring()
+                return .recorded
+            } catch let error as FollowupError where error.code == .conflict || error.code == .invalidInput {
+                record.state = .unmatched
+                record.reason = "\(record.caseID.map { "\($0)" } ?? "the case") did not take it: \(error.message)"
+            }
+        } else {
+            record.state = .unmatched
+        }
+        return try await store.recordInbound(record, onCase: nil) ? .unmatched(record.reason) : .duplicate
+    }
+
+    /// Assigns an unmatched inbox message to a case: `command` is what it does there (made by
+    /// the inbox reader from the message), recorded by `by`.
+    public func assignInbound(_ id: String, to caseID: CaseID, command: CaseCommand, by: String) async throws
+        -> InboundRecord
+    {
+        guard var record = try await store.inbound(id) else {
+            throw FollowupError(.notFound, "there is no inbox message \(id) (see followupctl inbox)")
+        }
+        guard record.state == .unmatched else {
+            throw FollowupError(
+                .conflict, "inbox message \(id) is \(record.state.rawValue): only unmatched ones are assigned")
+        }
+        let rulebook = rulebooks.current
+        let now = clock.now()
+        let courier = Courier(rulebook: rulebook)
+        record.state = .recorded
+        record.caseID = caseID
+        record.reason = "assigned to \(caseID) by \(by)"
+        record.handledBy = by
+        record.handledAt = now
+        try await store.updateInbound(record) { current in
+            let env = rulebook.environment(forPartner: current.partner?.name, now: now, by: by)
+            return try courier.change(for: CaseMachine.apply(command, to: current, in: env), at: now)
+        }
+        doorbell.ring()
+        outboxBell.ring()
+        return record
+    }
+
+    /// Sets an unmatched inbox message aside.
+    public func dismissInbound(_ id: String, by: String) async throws -> InboundRecord {
+        guard var record = try await store.inbound(id) else {
+            throw FollowupError(.notFound, "there is no inbox message \(id) (see followupctl inbox)")
+        }
+        guard record.state == .unmatched else {
+            throw FollowupError(
+                .conflict, "inbox message \(id) is \(record.state.rawValue): only unmatched ones are dismissed")
+        }
+        record.state = .dismissed
+        record.handledBy = by
+        record.handledAt = clock.now()
+        record.reason = "dismissed by \(by)"
+        try await store.updateInbound(record, onCase: nil)
+        return record
+    }
+}

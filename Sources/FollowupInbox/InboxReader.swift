@@ -1,0 +1,274 @@
+import FollowupConfig
+import FollowupCore
+import FollowupEngine
+import FollowupInbound
+import FollowupStorage
+import Foundation
+import Logging
+import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Reads the partners' replies from the inbound Maildir (§4.5): each new message is parsed,
+/// matched to its case (thread headers first, then the `[FU-n]` tag), classified (automatic
+/// reply, bounce, reply) and recorded on the case through the desk; then the file moves to
+/// `cur/`. What matches nothing waits in the inbox for a person.
+///
+/// New files are noticed at once (inotify on `new/`), with a rescan every `inbound.rescan` as
+/// a safety net. Exactly once: a message is recorded under its key (Message-ID, or a digest of
+/// it) in the same transaction as its effect, before the file moves, so a crash in between
+/// only leads to a recognised repeat. A message that cannot be parsed goes to `failed/` with a
+/// journal entry; nothing a message holds can stop the reader.
+public final class InboxReader: Service {
+    let desk: Desk
+    let store: any CaseStore
+    let clock: any WallClock
+    let logger: Logger
+    let settings: InboundSettings
+    let limits: ParseLimits
+    let classifier = InboundClassifier()
+    let bell = Doorbell()
+
+    public init(
+        desk: Desk, store: any CaseStore, clock: any WallClock, settings: InboundSettings, logger: Logger,
+        limits: ParseLimits = .standard
+    ) {
+        self.desk = desk
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+        self.limits = limits
+    }
+
+    var root: String { settings.maildir }
+    func folder(_ name: String) -> String { "\(root)/\(name)" }
+
+    public func run() async throws {
+        for name in ["tmp", "new", "cur", "failed"] {
+            try FileManager.default.createDirectory(atPath: folder(name), withIntermediateDirectories: true)
+        }
+        let watch = MaildirWatch(folder: folder("new"))
+        defer { watch.stop() }
+        let rescan = TimeInterval(settings.rescan.components.seconds)
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in watch.wakeUps { self.bell.ring() }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        let pause = await self.readNew() ? rescan : min(rescan, 30)
+                        await self.bell.wait(until: self.clock.now().addingTimeInterval(pause), on: self.clock)
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        logger.info("inbox reader stopped")
+    }
+
+    /// Reads every message in `new/`, oldest name first; false when storage failed (the files
+    /// stay for the next pass).
+    @discardableResult
+    public func readNew() async -> Bool {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder("new"))) ?? [])
+            .filter { !$0.hasPrefix(".") }.sorted()
+        var counts: [String: Int] = [:]
+        for name in names {
+            if Task.isCancelled { return true }
+            do {
+                let outcome = try await read(name)
+                counts[outcome, default: 0] += 1
+            } catch {
+                logger.error(
+                    "inbox: storage is unavailable; the message stays in new/ for the next pass",
+                    metadata: ["followup.event": "storage_unavailable", "followup.error": "\(error)"])
+                return false
+            }
+        }
+        if !names.isEmpty {
+            logger.info(
+                "inbox read",
+                metadata: [
+                    "followup.event": "inbox", "followup.count": "\(names.count)",
+                    "followup.outcomes":
+                        "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))",
+                ])
+        }
+        return true
+    }
+
+    /// Reads one message of `new/` and moves it on; returns what became of it.
+    func read(_ name: String) async throws -> String {
+        let path = "\(folder("new"))/\(name)"
+        let message: InboundMessage
+        do {
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            guard size <= limits.maxBodyBytes + limits.maxHeaderBytes else {
+                throw TooLarge(size: size)
+            }
+            message = try InboundMessage.parse(try Data(contentsOf: URL(fileURLWithPath: path)), limits: limits)
+        } catch {
+            moveAside(name, reason: "\(error)")
+            return "failed"
+        }
+        let (record, command) = try await triage(message, file: name)
+        let outcome = try await desk.receive(record, applying: command)
+        var metadata: Logger.Metadata = [
+            "followup.event": "inbox", "followup.inbound": "\(record.id)", "followup.kind": "\(record.kind.rawValue)",
+        ]
+        if let caseID = record.caseID { metadata["followup.case"] = "\(caseID)" }
+        switch outcome {
+        case .recorded: logger.debug("inbound message recorded on its case", metadata: metadata)
+        case .duplicate: logger.debug("inbound message seen before", metadata: metadata)
+        case .unmatched(let reason):
+            metadata["followup.reason"] = "\(reason)"
+            logger.notice("inbound message kept for a person: followupctl inbox", metadata: metadata)
+        }
+        moveToCur(name)
+        switch outcome {
+        case .recorded: return "recorded"
+        case .duplicate: return "duplicate"
+        case .unmatched: return "unmatched"
+        }
+    }
+
+    /// The inbox record of `message` and what it does to its case (nil: nothing, for a person).
+    func triage(_ message: InboundMessage, file: String) async throws -> (InboundRecord, CaseCommand?) {
+        let kind = classifier.kind(of: message)
+        var ids = message.threadIDs
+        if case .bounce(let failure) = kind, let original = failure.originalMessageID { ids.insert(original, at: 0) }
+        var caseID: CaseID?
+        for id in ids {
+            if let found = CaseTag.fromMessageID(id) {
+                caseID = found
+                break
+            }
+            if let found = try await store.caseID(forMessageID: id) {
+                caseID = found
+                break
+            }
+        }
+        if caseID == nil { caseID = CaseTag.find(in: message.subject) }
+        let from = message.from.first?.address ?? ""
+        var record = InboundRecord(
+            id: message.messageID.map { String($0.prefix(300)) } ?? "sha256:\(message.fingerprint)",
+            receivedAt: clock.now(), from: from, subject: String(message.subject.prefix(300)),
+            messageID: message.messageID, kind: .reply, state: .unmatched, caseID: caseID, reason: "",
+            excerpt: message.excerpt(maxCharacters: 300), file: file)
+        switch kind {
+        case .bounce: record.kind = .bounce
+        case .automatic: record.kind = .automatic
+        case .reply: record.kind = .reply
+        }
+        guard let caseID else {
+            record.reason = "no thread header and no [FU-n] tag names a case"
+            return (record, nil)
+        }
+        guard let subject = try await store.findCase(caseID) else {
+            record.caseID = nil
+            record.reason = "\(caseID) does not exist"
+            return (record, nil)
+        }
+        if subject.isSensitive { record.excerpt = nil }
+        let effect = command(for: message, kind: kind, on: subject, record: &record, checkSender: true)
+        return (record, effect)
+    }
+
+    /// What `message` does on `subject`; nil (with the reason in `record`) when it is for a person.
+    func command(
+        for message: InboundMessage, kind: InboundKind, on subject: Case, record: inout InboundRecord,
+        checkSender: Bool
+    ) -> CaseCommand? {
+        let from = record.from
+        let now = clock.now()
+        let at = min(message.date ?? now, now)
+        switch kind {
+        case .bounce(let failure):
+            record.reason = "delivery failure for \(failure.recipients.joined(separator: ", "))"
+            return .bounced(
+                address: failure.recipients.first ?? "?", messageID: failure.originalMessageID,
+                diagnostic: failure.diagnostic.map { String($0.prefix(300)) })
+        case .automatic(let why):
+            record.reason = "automatic reply (\(why))"
+            return .mailReceived(kind: .auto, at: at, text: message.newText, from: from, excerpt: nil)
+        case .reply:
+            if checkSender, !Self.isPartner(from, subject.partner) {
+                record.reason =
+                    "\(from.isEmpty ? "the sender" : from) is not one of \(subject.partner?.name ?? "the partner")'s "
+                    + "addresses or its domain"
+                return nil
+            }
+            let returnKind: ReturnKind = settings.defaultKind == .ack ? .ack : .info
+            record.reason = "reply recorded as \(returnKind.rawValue)"
+            return .mailReceived(
+                kind: returnKind, at: at, text: message.newText, from: from,
+                excerpt: message.excerpt(maxCharacters: 300))
+        }
+    }
+
+    /// Whether `address` is one of the partner's addresses or in one of their domains.
+    static func isPartner(_ address: String, _ partner: PartnerContact?) -> Bool {
+        guard let partner, let at = address.lastIndex(of: "@") else { return false }
+        let sender = address.lowercased()
+        let domain = sender[sender.index(after: at)...]
+        return partner.emails.contains { known in
+            let known = known.lowercased()
+            return known == sender || known.split(separator: "@").last.map { $0 == domain } == true
+        }
+    }
+
+    /// Assigns an unmatched message to a case (`followupctl inbox assign`): it is read again
+    /// from the Maildir and recorded there as the reader would have, the sender unchecked.
+    public func assign(_ id: String, to caseID: CaseID, by: String) async throws -> InboundRecord {
+        guard var record = try await store.inbound(id) else {
+            throw FollowupError(.notFound, "there is no inbox message \(id) (see followupctl inbox)")
+        }
+        guard let subject = try await store.findCase(caseID) else {
+            throw FollowupError(.notFound, "\(caseID) does not exist")
+        }
+        let paths = ["cur", "new"].map { "\(folder($0))/\(record.file)" } + ["\(folder("cur"))/\(record.file):2,S"]
+        guard let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }),
+            let message = try? InboundMessage.parse(Data(contentsOf: URL(fileURLWithPath: path)), limits: limits)
+        else {
+            throw FollowupError(
+                .conflict, "the message file \(record.file) is no longer in \(root): it cannot be recorded on a case")
+        }
+        guard
+            let command = command(
+                for: message, kind: classifier.kind(of: message), on: subject, record: &record, checkSender: false)
+        else {
+            throw FollowupError(.conflict, "inbox message \(id) does nothing on a case")
+        }
+        return try await desk.assignInbound(id, to: caseID, command: command, by: by)
+    }
+
+    func moveToCur(_ name: String) {
+        let target = name.contains(":2,") ? name : name + ":2,S"
+        if rename("\(folder("new"))/\(name)", "\(folder("cur"))/\(target)") != 0 {
+            logger.error(
+                "inbox: cannot move a read message to cur/",
+                metadata: ["followup.file": "\(name)", "followup.error": "\(String(cString: strerror(errno)))"])
+        }
+    }
+
+    func moveAside(_ name: String, reason: String) {
+        let moved = rename("\(folder("new"))/\(name)", "\(folder("failed"))/\(name)") == 0
+        logger.error(
+            "inbox: a message could not be read; it was moved to failed/",
+            metadata: [
+                "followup.event": "inbox_failed", "followup.file": "\(name)", "followup.error": "\(reason)",
+                "followup.moved": "\(moved)",
+            ])
+    }
+}
+
+/// A message file larger than the inbox reads.
+struct TooLarge: Error, CustomStringConvertible {
+    var size: Int
+    var description: String { "\(size) bytes is more than the inbox reads" }
+}

@@ -1,0 +1,225 @@
+import FollowupAPI
+import FollowupCore
+import Foundation
+import Testing
+
+/// Partners' replies read from the inbound Maildir by the running daemon (§4.5). The mail is
+/// written by Python's `email` package (an independent writer) and delivered the way an MTA
+/// does: written in `tmp/`, renamed into `new/`.
+@Suite(.serialized) struct InboundMailTests {
+    func withDaemon(_ body: (Workspace, FollowupctlProcess, () throws -> DaemonProcess) async throws -> Void)
+        async throws
+    {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let yaml = """
+            storage:
+              path: followupd.sqlite
+            control:
+              socket: control.sock
+            policy:
+              resend_after: 1h
+              report_after: 3h
+              owner_reminder_after: 0
+            mail:
+              from: "Suporte <suporte@desk.example>"
+              maildir: outbox
+            owners:
+              - { name: joana, email: joana@desk.example }
+            inbound:
+              maildir: inbox
+              rescan: 2s
+            log:
+              target: stderr
+              level: info
+            """
+        try yaml.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        var daemon = try workspace.startDaemon()
+        defer { _ = daemon.terminate() }
+        let ctl = FollowupctlProcess(workspace)
+        try #require(try await ctl.waitForDaemon(), "followupd did not answer: \(daemon.stderr)")
+        try await body(workspace, ctl) {
+            daemon.kill9()
+            daemon = try workspace.startDaemon()
+            return daemon
+        }
+    }
+
+    /// Writes one message with Python's `email` into `inbox/tmp`, then renames it into `inbox/new`.
+    static func deliver(
+        _ workspace: Workspace, name: String, from: String, subject: String, inReplyTo: String? = nil,
+        body: String, messageID: String? = nil, headers: [String: String] = [:], raw: String? = nil
+    ) throws {
+        let folder = workspace.directory.appendingPathComponent("inbox").path
+        let spec: [String: Any] = [
+            "folder": folder, "name": name, "from": from, "subject": subject, "body": body,
+            "in_reply_to": inReplyTo ?? "", "message_id": messageID ?? "", "headers": headers, "raw": raw ?? "",
+        ]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
+        let output = try PythonCheck.run(
+            """
+            import json, os, sys, email.policy
+            from email.message import EmailMessage
+            from email.utils import make_msgid, formatdate
+            s = json.loads(sys.argv[1])
+            for sub in ("tmp", "new", "cur"):
+                os.makedirs(os.path.join(s["folder"], sub), exist_ok=True)
+            if s["raw"]:
+                data = s["raw"].encode("latin-1")
+            else:
+                m = EmailMessage(policy=email.policy.SMTP)
+                m["From"] = s["from"]
+                m["To"] = "Suporte <suporte@desk.example>"
+                m["Subject"] = s["subject"]
+                m["Date"] = formatdate(localtime=False)
+                m["Message-ID"] = s["message_id"] or make_msgid(domain="mail.example")
+                if s["in_reply_to"]:
+                    m["In-Reply-To"] = s["in_reply_to"]
+                    m["References"] = s["in_reply_to"]
+                for k, v in s["headers"].items():
+                    m[k] = v
+                m.set_content(s["body"])
+                data = m.as_bytes()
+            tmp = os.path.join(s["folder"], "tmp", s["name"])
+            with open(tmp, "wb") as f:
+                f.write(data)
+            os.rename(tmp, os.path.join(s["folder"], "new", s["name"]))
+            print("ok")
+            """, arguments: [json])
+        try #require(output.contains("ok"), "the message was delivered")
+    }
+
+    static func inbox(_ ctl: FollowupctlProcess, unmatched: Bool = false) throws -> [InboxMessageJSON] {
+        let run = try unmatched ? ctl("--json", "inbox", "--unmatched") : ctl("--json", "inbox")
+        return (try? APICoding.decoder().decode(InboxList.self, from: Data(run.stdout.utf8)).messages) ?? []
+    }
+
+    static func openSent(_ ctl: FollowupctlProcess, client: String) throws -> String {
+        let run = try ctl(
+            "open", "--client", client, "--partner", "SIEG", "--partner-email", "suporte@sieg.example",
+            "--subject", "Nota fiscal rejeitada", "--verification", "Confirmar o certificado", "--owner", "joana",
+            "--send")
+        guard run.status == 0 else { throw CtlFailure(run: run) }
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func repliesAutoRepliesAndBouncesReachTheirCases() async throws {
+        try await withDaemon { workspace, ctl, _ in
+            // A reply in the thread of the daemon's own request, with quoted history.
+            let first = try Self.openSent(ctl, client: "Padaria")
+            let thread = try #require(try ctl.show(first).firstMessageID)
+            try Self.deliver(
+                workspace, name: "1.reply", from: "João da Silva <joao@sieg.example>",
+                subject: "Re: Nota fiscal rejeitada [\(first)] — situação", inReplyTo: thread,
+                body: "Bom dia, o certificado foi reinstalado e a nota já pode ser reenviada.\n\n"
+                    + "Em 27/11/2026 14:05, Suporte escreveu:\n> Precisamos que verifiquem o certificado.\n")
+            #expect(try await eventually(timeout: 20) { try ctl.show(first).state == .awaitingUs })
+            let shown = try ctl.show(first)
+            let entry = try #require(shown.events?.last { $0.kind == .partnerReplied })
+            #expect(entry.returnKind == .info)
+            #expect(entry.note?.contains("o certificado foi reinstalado") == true)
+            #expect(entry.note?.contains("Precisamos que verifiquem") == false, "the quoted history is left out")
+            let outbox = try ctl("--json", "outbox").stdout
+            #expect(outbox.contains("case.partner_replied"), "the owner is told")
+
+            // Reclassified as a mere acknowledgement: back to waiting on the partner.
+            let fix = try ctl("reply", first, "--reclassify", "\(entry.seq)", "--kind", "ack")
+            #expect(fix.status == 0, "\(fix.stderr)")
+            #expect(try ctl.show(first).state == .awaitingPartner)
+
+            // An out-of-office with only the tag: an automatic return, nothing else changes.
+            let second = try Self.openSent(ctl, client: "Mercado")
+            try Self.deliver(
+                workspace, name: "2.ooo", from: "suporte@sieg.example",
+                subject: "Resposta automática: [\(second)] Nota fiscal rejeitada", body: "Estou ausente até segunda.",
+                headers: ["Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"])
+            // A reply in ISO-8859-1 words, tag only, from the partner's domain.
+            try Self.deliver(
+                workspace, name: "3.latin", from: "=?iso-8859-1?q?Jos=E9?= <jose@sieg.example>",
+                subject: "=?iso-8859-1?q?Re:_[\(second)]_Verifica=E7=E3o?=", body: "Verificado: o XML está correto.")
+            #expect(try await eventually(timeout: 20) { try ctl.show(second).state == .awaitingUs })
+            let kinds = try ctl.show(second).events?.compactMap(\.returnKind)
+            #expect(kinds == [.auto, .info])
+
+            // A bounce of the daemon's request: the attempt failed, the owner is told.
+            let third = try Self.openSent(ctl, client: "Farmácia")
+            let bounced = try #require(try ctl.show(third).firstMessageID)
+            let bare = bounced.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+            let dsn = [
+                "From: Mail Delivery System <MAILER-DAEMON@mx.sieg.example>",
+                "To: suporte@desk.example", "Subject: Undelivered Mail Returned to Sender",
+                "Message-ID: <bounce-1@mx.sieg.example>", "MIME-Version: 1.0",
+                "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"", "",
+                "--B", "Content-Type: text/plain", "", "Your message could not be delivered.", "",
+                "--B", "Content-Type: message/delivery-status", "", "Reporting-MTA: dns; mx.sieg.example", "",
+                "Final-Recipient: rfc822; suporte@sieg.example", "Action: failed", "Status: 5.1.1",
+                "Diagnostic-Code: smtp; 550 5.1.1 User unknown", "",
+                "--B", "Content-Type: text/rfc822-headers", "", "Message-ID: <\(bare)>",
+                "Subject: Nota fiscal rejeitada [\(third)]", "", "--B--", "",
+            ].joined(separator: "\r\n")
+            try Self.deliver(workspace, name: "4.bounce", from: "", subject: "", body: "", raw: dsn)
+            #expect(
+                try await eventually(timeout: 20) { try ctl.show(third).attempts.first?.failed == true },
+                "the bounced attempt is marked failed")
+            #expect(try ctl("--json", "outbox").stdout.contains("case.resend_failed"))
+
+            // Mail for no case, for a closed case, from a stranger, and mail that is not mail.
+            try Self.deliver(workspace, name: "5.nocase", from: "x@elsewhere.example", subject: "Olá", body: "?")
+            let closed = try Self.openSent(ctl, client: "Loja")
+            #expect(try ctl("close", closed, "--resolution", "resolvido por telefone").status == 0)
+            try Self.deliver(
+                workspace, name: "6.closed", from: "suporte@sieg.example", subject: "Re: [\(closed)] ok", body: "ok")
+            try Self.deliver(
+                workspace, name: "7.stranger", from: "cliente@padaria.example", subject: "Re: [\(second)] e aí?",
+                body: "alguma novidade?")
+            try Self.deliver(workspace, name: "8.garbage", from: "", subject: "", body: "", raw: "\u{1}\u{2}not mail")
+            #expect(try await eventually(timeout: 20) { try Self.inbox(ctl, unmatched: true).count == 3 })
+            let unmatched = try Self.inbox(ctl, unmatched: true)
+            #expect(unmatched.contains { $0.reason.contains("no thread header") })
+            #expect(unmatched.contains { $0.case == closed && $0.reason.contains("did not take it") })
+            let stranger = try #require(unmatched.first { $0.from == "cliente@padaria.example" })
+            #expect(stranger.reason.contains("not one of SIEG's addresses"))
+            let failed = workspace.directory.appendingPathComponent("inbox/failed").path
+            #expect(try FileManager.default.contentsOfDirectory(atPath: failed) == ["8.garbage"])
+
+            // A person assigns one and dismisses the others.
+            let assigned = try ctl("inbox", "assign", stranger.id, second)
+            #expect(assigned.status == 0, "\(assigned.stderr)")
+            #expect(try ctl.show(second).events?.compactMap(\.returnKind).count == 3)
+            for message in try Self.inbox(ctl, unmatched: true) {
+                #expect(try ctl("inbox", "dismiss", message.id).status == 0)
+            }
+            #expect(try Self.inbox(ctl, unmatched: true).isEmpty)
+            #expect(try ctl("inbox", "dismiss", stranger.id).status == 1, "only unmatched ones are dismissed")
+            let new = workspace.directory.appendingPathComponent("inbox/new").path
+            #expect(try FileManager.default.contentsOfDirectory(atPath: new).isEmpty, "every file moved on")
+        }
+    }
+
+    @Test func aKillDashNineWhileReadingRecordsEachReplyOnce() async throws {
+        try await withDaemon { workspace, ctl, restart in
+            var cases: [String] = []
+            for n in 1...6 { cases.append(try Self.openSent(ctl, client: "Cliente \(n)")) }
+            for (index, id) in cases.enumerated() {
+                for k in 1...4 {
+                    try Self.deliver(
+                        workspace, name: "\(index)-\(k).mail", from: "suporte@sieg.example",
+                        subject: "Resposta automática: [\(id)]", body: "ausente \(k)",
+                        messageID: "<auto-\(index)-\(k)@sieg.example>", headers: ["Auto-Submitted": "auto-replied"])
+                }
+            }
+            try await Task.sleep(for: .milliseconds(150))
+            _ = try restart()
+            #expect(try await ctl.waitForDaemon())
+            let new = workspace.directory.appendingPathComponent("inbox/new").path
+            #expect(
+                try await eventually(timeout: 30) {
+                    ((try? FileManager.default.contentsOfDirectory(atPath: new)) ?? []).isEmpty
+                })
+            for id in cases {
+                #expect(try ctl.show(id).events?.filter { $0.kind == .partnerReplied }.count == 4, "\(id)")
+            }
+            #expect(try Self.inbox(ctl).count == 24)
+        }
+    }
+}
