@@ -3,6 +3,10 @@ import FollowupCore
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Partners' replies read from the inbound Maildir by the running daemon (§4.5). The mail is
 /// written by Python's `email` package (an independent writer) and delivered the way an MTA
 /// does: written in `tmp/`, renamed into `new/`.
@@ -220,6 +224,74 @@ import Testing
                 #expect(try ctl.show(id).events?.filter { $0.kind == .partnerReplied }.count == 4, "\(id)")
             }
             #expect(try Self.inbox(ctl).count == 24)
+        }
+    }
+
+    /// Runs a program to completion; its exit status.
+    @discardableResult
+    static func run(_ arguments: [String], input: String? = nil) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let pipe = Pipe()
+        if input != nil { process.standardInput = pipe }
+        try process.run()
+        if let input {
+            pipe.fileHandleForWriting.write(Data(input.utf8))
+            try pipe.fileHandleForWriting.close()
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    static var exim: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/sbin/exim4")
+            && FileManager.default.isExecutableFile(atPath: "/usr/sbin/sendmail")
+    }
+
+    @Test(.enabled(if: getuid() == 0 && exim, "needs root and exim4 (scripts/setup installs it)"))
+    func aReplyDeliveredByARealMTAMovesTheCase() async throws {
+        try await withDaemon { workspace, ctl, _ in
+            // A local user whose .forward files its mail into the daemon's inbound Maildir, as
+            // an alias for the desk's follow-up address would.
+            if try Self.run(["/usr/bin/id", "fu-inbox"]) != 0 {
+                try Self.run(["/usr/sbin/useradd", "--create-home", "fu-inbox"])
+            }
+            let inbox = workspace.directory.appendingPathComponent("inbox").path
+            #expect(
+                try await eventually(timeout: 10) { FileManager.default.fileExists(atPath: inbox + "/failed") },
+                "the reader made its folders")
+            #expect(try Self.run(["/bin/chmod", "755", workspace.directory.path]) == 0)
+            #expect(try Self.run(["/bin/chown", "-R", "fu-inbox", inbox]) == 0)
+            let owner = try FileManager.default.attributesOfItem(atPath: inbox)[.ownerAccountName] as? String
+            #expect(owner == "fu-inbox")
+            let forward = "/home/fu-inbox/.forward"
+            try (inbox + "/\n").write(toFile: forward, atomically: true, encoding: .utf8)
+            try Self.run(["/bin/chown", "fu-inbox", forward])
+            try Self.run(["/bin/chmod", "644", forward])
+
+            // Mail queued for this user by an earlier run is dropped: only this run's reply counts.
+            try Self.run(["/bin/sh", "-c", "exiqgrep -i -r fu-inbox@ | xargs -r exim4 -Mrm"])
+            let id = try Self.openSent(ctl, client: "Padaria")
+            let thread = try #require(try ctl.show(id).firstMessageID)
+            let token = UUID().uuidString
+            let mail = [
+                "From: Suporte SIEG <suporte@sieg.example>", "To: fu-inbox@localhost",
+                "Subject: Re: Nota fiscal rejeitada [\(id)]", "In-Reply-To: \(thread)", "References: \(thread)",
+                "Message-ID: <mta-\(UUID().uuidString)@sieg.example>", "Content-Type: text/plain; charset=utf-8", "",
+                "O certificado foi validado; podem reenviar a nota (\(token)).", "",
+            ].joined(separator: "\n")
+            #expect(try Self.run(["/usr/sbin/sendmail", "-odi", "-t", "-oi"], input: mail) == 0)
+            #expect(
+                try await eventually(timeout: 30, every: .seconds(1)) {
+                    // A delivery deferred by an earlier run's retry hints is forced through.
+                    try Self.run(["/usr/sbin/exim4", "-qff"])
+                    return try ctl.show(id).state == .awaitingUs
+                }, "the MTA delivered the reply and the daemon recorded it")
+            #expect(
+                try ctl.show(id).events?.last { $0.kind == .partnerReplied }?.note?.contains(token) == true)
         }
     }
 }
