@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The desk's rules: cases, cycles, calendars, the state machine. Foundation only, no I/O.
@@ -43,13 +44,15 @@ let package = Package(
             dependencies: ["FollowupCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        // One storage protocol; the embedded SQLite engine behind it.
+        // One storage protocol; the embedded SQLite engine and the shared PostgreSQL engine behind it.
         .target(
             name: "FollowupStorage",
             dependencies: [
                 "FollowupCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -191,8 +194,10 @@ let package = Package(
         .testTarget(
             name: "FollowupConfigTests", dependencies: ["FollowupConfig", "FollowupCore"],
             swiftSettings: swiftSettings),
+        // A throw-away PostgreSQL cluster the test suites share (never part of a product).
+        .target(name: "FollowupTestSupport", swiftSettings: swiftSettings),
         .testTarget(
-            name: "FollowupStorageTests", dependencies: ["FollowupStorage", "FollowupCore"],
+            name: "FollowupStorageTests", dependencies: ["FollowupStorage", "FollowupCore", "FollowupTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupEngineTests",
@@ -206,6 +211,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "FollowupCore", "FollowupStorage", "FollowupAPI", "FollowupControl", "FollowupSystemd",
+                "FollowupTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings),

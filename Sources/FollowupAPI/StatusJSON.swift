@@ -19,6 +19,8 @@ public struct StatusJSON: Codable, Sendable, Hashable {
     public var stages: [String: Int]
     /// The time zone in which `followupctl` shows times.
     public var timezone: String
+    /// The nodes alive on shared storage (PostgreSQL), this one included; absent on SQLite.
+    public var nodes: [String]?
 
     public struct StorageJSON: Codable, Sendable, Hashable {
         public var engine: String
@@ -50,7 +52,7 @@ public struct StatusJSON: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, node, pid, storage, cases, outbox, stages, timezone
+        case version, node, pid, storage, cases, outbox, stages, timezone, nodes
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
         case openCases = "open_cases"

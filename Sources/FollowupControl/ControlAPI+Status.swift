@@ -14,8 +14,14 @@ public struct StatusSource: Sendable {
     public var node: String
     public var engine: String
     public var location: String
+    /// The nodes seen alive on shared storage (the others of a cluster); nil on embedded storage.
+    public var liveNodes: (@Sendable () async throws -> [String])?
 
-    public init(startedAt: Date, node: String, engine: String, location: String) {
+    public init(
+        startedAt: Date, node: String, engine: String, location: String,
+        liveNodes: (@Sendable () async throws -> [String])? = nil
+    ) {
+        self.liveNodes = liveNodes
         self.startedAt = startedAt
         self.node = node
         self.engine = engine
@@ -36,7 +42,7 @@ extension ControlAPI {
     func statusJSON() async throws -> StatusJSON {
         let counts = try await store.counts()
         let now = clock.now()
-        return StatusJSON(
+        var json = StatusJSON(
             version: FollowupVersion.current, node: status.node, pid: getpid(), startedAt: status.startedAt,
             uptimeSeconds: Int(now.timeIntervalSince(status.startedAt)),
             storage: .init(engine: status.engine, location: status.location),
@@ -46,6 +52,8 @@ extension ControlAPI {
             outbox: Dictionary(uniqueKeysWithValues: counts.outbox.map { ($0.key.rawValue, $0.value) }),
             stages: Dictionary(uniqueKeysWithValues: counts.stages.map { ($0.key.rawValue, $0.value) }),
             timezone: rulebooks.current.configuration.calendar.timeZone.identifier)
+        json.nodes = try await status.liveNodes?()
+        return json
     }
 
     func due(_ request: HTTPRequest) async throws -> HTTPResponse {

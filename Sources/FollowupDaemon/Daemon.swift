@@ -45,20 +45,41 @@ public struct Daemon: Sendable {
         _ = try ReportRenderer(for: configuration)
     }
 
-    /// Opens the storage the configuration names.
-    public static func openStore(_ configuration: Configuration, logger: Logger) throws -> any CaseStore {
+    /// Opens the storage the configuration names. PostgreSQL: nothing is connected yet (see `run`);
+    /// the password comes from `storage.password_file` (resolved by the configuration, possibly in
+    /// `$CREDENTIALS_DIRECTORY`), else from the URL; this node's id is `$FOLLOWUPD_NODE_ID`, else
+    /// the host name (two nodes on one host need ids of their own).
+    public static func openStore(
+        _ configuration: Configuration, environment: [String: String] = [:], logger: Logger
+    ) throws -> any CaseStore {
         switch configuration.storage {
         case .sqlite(let path):
             return try SQLiteCaseStore(path: path, logger: logger)
-        case .postgres:
-            throw FollowupError(
-                .invalidConfiguration, "storage.url: this build stores cases in SQLite only; set storage.path instead")
+        case .postgres(let url, let passwordFile):
+            return try PostgresCaseStore(
+                url: url,
+                password: try passwordFile.map { path throws(FollowupError) in
+                    try PostgresCaseStore.password(fromFile: path)
+                },
+                nodeID: environment["FOLLOWUPD_NODE_ID"].flatMap { $0.isEmpty ? nil : $0 }
+                    ?? PostgresCaseStore.defaultNodeID,
+                logger: logger.with("followup.component", "storage"))
         }
     }
 
     /// Runs until SIGTERM or SIGINT.
     public func run(clock: any WallClock = SystemClock()) async throws {
-        let store = try Self.openStore(configuration, logger: logger)
+        let store = try Self.openStore(configuration, environment: environment, logger: logger)
+        guard let shared = store as? PostgresCaseStore else {
+            return try await serve(store: store, shared: nil, clock: clock)
+        }
+        // The pool must run before the first query (the status line below) and until the last
+        // service has stopped: the store runs around the whole service group. `withRunning`
+        // migrates first (storage_unavailable at once when the server cannot be reached).
+        try await shared.withRunning { try await serve(store: shared, shared: shared, clock: clock) }
+    }
+
+    private func serve(store: any CaseStore, shared: PostgresCaseStore?, clock: any WallClock) async throws {
         let rulebooks = RulebookHolder(Rulebook(configuration))
         let access = AccessHolder(
             AccessPolicy(readers: configuration.control.readers, admins: configuration.control.admins))
@@ -88,9 +109,18 @@ public struct Daemon: Sendable {
         case .sqlite(let path):
             status = StatusSource(
                 startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "sqlite", location: path)
-        case .postgres(let url, _):
+        case .postgres:
+            // The URL without its password (never the configured text, which may hold one).
+            let started = clock.now()
             status = StatusSource(
-                startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "postgresql", location: url)
+                startedAt: started, node: shared?.nodeID ?? ProcessInfo.processInfo.hostName,
+                engine: "postgresql", location: shared.map { "\($0)" } ?? "postgresql",
+                liveNodes: {
+                    // Alive: a heartbeat within the last two minutes (nodes beat every 30 s).
+                    try await shared?.liveNodes(since: clock.now().addingTimeInterval(-120)).map {
+                        "\($0.nodeID) (\($0.host))"
+                    } ?? []
+                })
         }
         let inboxLogger = self.logger.with("followup.component", "inbox")
         let inbox = configuration.inbound.map {
@@ -121,6 +151,15 @@ public struct Daemon: Sendable {
             .init(service: watchdog),
         ]
         if let inbox { services.append(.init(service: inbox)) }
+        if let shared {
+            // Another node's commit rings this node's doorbells; this node beats every 30 s.
+            services.append(
+                .init(service: WakeUpRelay(wakeUps: shared.wakeUps(), doorbells: [doorbell, outboxBell])))
+            services.append(
+                .init(
+                    service: HeartbeatService(
+                        store: shared, clock: clock, logger: logger.with("followup.component", "storage"))))
+        }
         if let listen = configuration.metrics {
             services.append(
                 .init(
@@ -246,5 +285,40 @@ extension Logger {
         var copy = self
         copy[metadataKey: key] = .string(value)
         return copy
+    }
+}
+
+/// Rings the scheduler's and the delivery worker's doorbells when another node committed
+/// something that may concern this one (`LISTEN followupd_wake`).
+struct WakeUpRelay: Service {
+    let wakeUps: AsyncStream<Void>
+    let doorbells: [Doorbell]
+
+    func run() async {
+        await cancelWhenGracefulShutdown {
+            for await _ in wakeUps {
+                for doorbell in doorbells { doorbell.ring() }
+            }
+        }
+    }
+}
+
+/// Records this node in the shared database's `nodes` every 30 seconds.
+struct HeartbeatService: Service {
+    let store: PostgresCaseStore
+    let clock: any WallClock
+    let logger: Logger
+
+    func run() async {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await store.heartbeat(now: clock.now())
+                } catch {
+                    logger.warning("heartbeat not recorded", metadata: ["followup.error": "\(error)"])
+                }
+                try? await clock.sleep(until: clock.now().addingTimeInterval(30))
+            }
+        }
     }
 }

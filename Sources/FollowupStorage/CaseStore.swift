@@ -207,7 +207,8 @@ public protocol CaseStore: Sendable {
 
     /// Makes the notifications claimed by this node before it stopped due again at `now`, so
     /// a restart after a crash does not wait for their leases to end. Returns how many. (The
-    /// embedded engine has one node: every claim is its own.)
+    /// embedded engine has one node: every claim is its own. The shared engine records the
+    /// claiming node's id with each lease and releases only its own node's.)
     func releaseClaims(now: Date) async throws -> Int
 
     /// Records delivery attempts and what follows from each, in one transaction.

@@ -137,25 +137,7 @@ public final class SQLiteCaseStore: CaseStore {
                 db,
                 sql: "SELECT doc FROM cases WHERE next_due_at <= ? ORDER BY next_due_at LIMIT ?",
                 arguments: [now.timeIntervalSince1970, limit])
-            // Decoding, the state machine and encoding run on every core; the SQL stays serial.
-            let prepared = try Parallel.map(documents) { slice in
-                let decoder = DocumentCoding.decoder()
-                let encoder = DocumentCoding.encoder()
-                return try slice.map { document in
-                    let current = try decoder.decode(Case.self, from: document)
-                    // A stored deadline that is stale, or a stage the machine declines: save the
-                    // case as it is, which corrects its next deadline.
-                    guard let stage = current.nextStage, stage.dueAt <= now, let change = fire(current, stage) else {
-                        let unchanged = StoredChange(case: current)
-                        return Prepared(
-                            current: current, stage: nil, change: unchanged,
-                            encoded: try EncodedDocuments(unchanged, encoder: encoder))
-                    }
-                    return Prepared(
-                        current: current, stage: stage, change: change,
-                        encoded: try EncodedDocuments(change, encoder: encoder))
-                }
-            }
+            let prepared = try DueCase.prepare(documents, now: now, fire)
             for item in prepared {
                 batch.examined += 1
                 var change = item.change
@@ -166,10 +148,7 @@ public final class SQLiteCaseStore: CaseStore {
                     } else {
                         // Done before: keep the advanced timers, repeat nothing.
                         batch.duplicates += 1
-                        change.entries = []
-                        change.outbox = []
-                        change.reports = []
-                        change.answer = nil
+                        change = item.withoutEffects
                     }
                 }
                 try writer.save(change, previousState: item.current.state, encoded: item.encoded)
@@ -177,14 +156,6 @@ public final class SQLiteCaseStore: CaseStore {
             try writer.flushCounters()
             return batch
         }
-    }
-
-    /// One due case, decoded and carried forward ahead of the write.
-    struct Prepared: Sendable {
-        var current: Case
-        var stage: Stage?
-        var change: StoredChange
-        var encoded: EncodedDocuments
     }
 
     static func loadCase(_ id: CaseID, _ db: Database) throws -> Case? {

@@ -35,6 +35,9 @@ struct StatusCommand: ParsableCommand {
                 + "\(TimeText.span(seconds: status.uptimeSeconds)) (since \(times.full(status.startedAt)))"
         ]
         lines.append(line("Storage", "\(status.storage.engine) \(status.storage.location)"))
+        if let nodes = status.nodes {
+            lines.append(line("Nodes", nodes.isEmpty ? "none seen" : nodes.joined(separator: ", ")))
+        }
         lines.append(line("Cases", "\(status.openCases) open (\(openCounts)); \(closed) closed"))
         lines.append(line("Next deadline", status.nextDeadline.map(times.withDistance) ?? "none"))
         let outbox = counts(

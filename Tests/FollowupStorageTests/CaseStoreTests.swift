@@ -167,6 +167,37 @@ import Testing
 /// Group commit: many opens in one transaction, each in its own savepoint.
 @Suite struct GroupCommitTests {
     @Test(arguments: StoreEngine.allCases)
+    func aRepeatedIdempotencyKeyFailsOnlyItsOwnCase(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            let t0 = StoreFixture.t0
+            let first = StoredAnswer(key: "peer:POST:/v1/cases:k1", status: 201, body: Data("{\"id\":1}".utf8))
+            var makes: [@Sendable (CaseID) throws -> StoredChange] = []
+            for n in 1...4 {
+                let request = StoreFixture.request(n)
+                let answer = n == 1 || n == 3 ? first : StoredAnswer(key: "k\(n)", status: 201, body: Data())
+                makes.append { id in
+                    var change = StoreFixture.change(
+                        try CaseMachine.open(request, id: id, in: StoreFixture.env(t0)), at: t0)
+                    change.answer = answer
+                    return change
+                }
+            }
+            let results = try await store.openCases(makes)
+            #expect(results.map { (try? $0.get())?.id.number } == [1, 2, nil, 4])
+            if case .failure(let error as FollowupError) = results[2] {
+                #expect(error.code == .duplicateRequest)
+            } else {
+                Issue.record("the repeated key was not refused")
+            }
+            #expect(try await store.storedAnswer(for: first.key) == first, "the first answer stands")
+            #expect(try await store.storedAnswer(for: "k4")?.status == 201)
+            #expect(try await store.storedAnswer(for: "nope") == nil)
+            #expect(try await store.counts().cases[.awaitingPartner] == 3)
+            #expect(try await store.findCase(CaseID(3)) == nil)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
     func oneRefusalDoesNotUndoTheOthers(engine: StoreEngine) async throws {
         try await engine.withStore { store, _ in
             let t0 = StoreFixture.t0

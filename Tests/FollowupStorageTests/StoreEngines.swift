@@ -1,24 +1,51 @@
 import FollowupCore
 import FollowupStorage
+import FollowupTestSupport
 import Foundation
 import Logging
+import Testing
 
 /// The storage engines every storage test runs against (one suite, every engine).
+///
+/// The PostgreSQL cases run on a throw-away cluster of the test process
+/// (``PostgresTestCluster``), one database per test; where none can run (not root, no server
+/// binaries) they are skipped with the reason.
 enum StoreEngine: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
+    case postgres
 
     var description: String { rawValue }
 
-    /// A new, empty store of this engine, removed when `body` returns.
-    func withStore<T>(_ body: (any CaseStore, String) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "followupd-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("followupd.sqlite").path
-        let store = try SQLiteCaseStore(
-            path: path, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        return try await body(store, path)
+    static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// A new, empty store of this engine, removed when `body` returns; `body` also gets where
+    /// it is (the SQLite file's path, the database's URL).
+    func withStore<T: Sendable>(_ body: (any CaseStore, String) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "followupd-store-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("followupd.sqlite").path
+            let store = try SQLiteCaseStore(path: path, logger: Self.quiet)
+            return try await body(store, path)
+        case .postgres:
+            return try await Self.withPostgresDatabase { url in
+                try await PostgresCaseStore.withStore(url: url, nodeID: "node-a", logger: Self.quiet) { store in
+                    try await body(store, url)
+                }
+            }
+        }
+    }
+
+    /// A new, empty PostgreSQL database on the test cluster, dropped when `body` returns (the
+    /// test case is skipped where no cluster can run).
+    static func withPostgresDatabase<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
+        let cluster = try PostgresTestCluster.require { reason in try Test.cancel(Comment(rawValue: reason)) }
+        let database = try cluster.createDatabase()
+        defer { cluster.dropDatabase(database.name) }
+        return try await body(database.url)
     }
 }
 
