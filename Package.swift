@@ -165,7 +165,7 @@ let package = Package(
         .executableTarget(
             name: "followupd-bench",
             dependencies: [
-                "FollowupCore", "FollowupStorage",
+                "FollowupCore", "FollowupStorage", "FollowupTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

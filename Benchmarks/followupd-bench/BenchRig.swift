@@ -20,7 +20,7 @@ struct BenchRig {
         let yaml = """
             storage: { path: followupd.sqlite }
             control: { socket: control.sock }
-            mail: { from: "Suporte <suporte@desk.example>" }
+            mail: { from: "Suporte <suporte@desk.example>", maildir: outbox }
             owners: [{ name: joana, email: joana@desk.example }]
             log: { target: stderr, level: info }
             """
@@ -29,6 +29,11 @@ struct BenchRig {
 
     /// Opens `count` cases sent at `sentAt`, 5,000 per transaction.
     func seed(_ count: Int, sentAt: Date) async throws {
+        try await Self.seed(store, count, sentAt: sentAt)
+    }
+
+    /// Opens `count` cases sent at `sentAt` in `store`, 5,000 per transaction.
+    static func seed(_ store: any CaseStore, _ count: Int, sentAt: Date) async throws {
         let env = CaseEnvironment(now: Date(), by: "joana", mailHost: "desk.example")
         var opened = 0
         while opened < count {
@@ -63,12 +68,13 @@ final class RunningDaemon {
     let log: String
     let started: Date
 
-    init(binary: String, config: String) throws {
+    init(binary: String, config: String, environment: [String: String] = [:]) throws {
         log = config + ".\(UUID().uuidString.prefix(6)).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--config", config]
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         started = Date()
         try process.run()
     }
