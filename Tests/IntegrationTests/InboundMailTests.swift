@@ -11,9 +11,10 @@ import Testing
 /// written by Python's `email` package (an independent writer) and delivered the way an MTA
 /// does: written in `tmp/`, renamed into `new/`.
 @Suite(.serialized) struct InboundMailTests {
-    func withDaemon(_ body: (Workspace, FollowupctlProcess, () throws -> DaemonProcess) async throws -> Void)
-        async throws
-    {
+    func withDaemon(
+        inbound: String = "inbox",
+        _ body: (Workspace, FollowupctlProcess, () throws -> DaemonProcess) async throws -> Void
+    ) async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         let yaml = """
@@ -31,7 +32,7 @@ import Testing
             owners:
               - { name: joana, email: joana@desk.example }
             inbound:
-              maildir: inbox
+              maildir: \(inbound)
               rescan: 2s
             log:
               target: stderr
@@ -200,6 +201,38 @@ import Testing
         }
     }
 
+    @Test func aSensitiveCasesReplyTextStaysInTheDatabase() async throws {
+        try await withDaemon { workspace, ctl, _ in
+            let run = try ctl(
+                "open", "--client", "Contábil", "--partner", "SIEG", "--partner-email", "suporte@sieg.example",
+                "--subject", "Acesso", "--verification", "Validar o acesso", "--owner", "joana", "--sensitive",
+                "password", "--send")
+            #expect(run.status == 0, "\(run.stderr)")
+            let id = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let secret = "Senha-Parceiro-\(UUID().uuidString.prefix(8))"
+            try Self.deliver(
+                workspace, name: "s.reply", from: "suporte@sieg.example", subject: "Re: [\(id)] Acesso",
+                body: "A senha provisória é \(secret).")
+            #expect(try await eventually(timeout: 20) { try ctl.show(id).state == .awaitingUs })
+            #expect(try ctl.show(id).events?.contains { $0.note?.contains(secret) == true } == true, "show has it")
+            // The owner's notification is delivered to the spool: without the text.
+            let spool = workspace.directory.appendingPathComponent("outbox/new").path
+            #expect(
+                try await eventually(timeout: 20) {
+                    try Self.files(spool).contains { $0.contains("case.partner_replied") }
+                })
+            #expect(try Self.files(spool).allSatisfy { !$0.contains(secret) }, "not in any mail")
+            #expect(try Self.inbox(ctl).allSatisfy { $0.excerpt == nil }, "no excerpt kept for a sensitive case")
+        }
+    }
+
+    /// The contents of every file in a folder.
+    static func files(_ folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).map {
+            (try? String(contentsOfFile: folder + "/" + $0, encoding: .utf8)) ?? ""
+        }
+    }
+
     @Test func aKillDashNineWhileReadingRecordsEachReplyOnce() async throws {
         try await withDaemon { workspace, ctl, restart in
             var cases: [String] = []
@@ -253,25 +286,26 @@ import Testing
 
     @Test(.enabled(if: getuid() == 0 && exim, "needs root and exim4 (scripts/setup installs it)"))
     func aReplyDeliveredByARealMTAMovesTheCase() async throws {
-        try await withDaemon { workspace, ctl, _ in
-            // A local user whose .forward files its mail into the daemon's inbound Maildir, as
-            // an alias for the desk's follow-up address would.
-            if try Self.run(["/usr/bin/id", "fu-inbox"]) != 0 {
-                try Self.run(["/usr/sbin/useradd", "--create-home", "fu-inbox"])
-            }
-            let inbox = workspace.directory.appendingPathComponent("inbox").path
-            #expect(
-                try await eventually(timeout: 10) { FileManager.default.fileExists(atPath: inbox + "/failed") },
-                "the reader made its folders")
-            #expect(try Self.run(["/bin/chmod", "755", workspace.directory.path]) == 0)
-            #expect(try Self.run(["/bin/chown", "-R", "fu-inbox", inbox]) == 0)
-            let owner = try FileManager.default.attributesOfItem(atPath: inbox)[.ownerAccountName] as? String
-            #expect(owner == "fu-inbox")
-            let forward = "/home/fu-inbox/.forward"
-            try (inbox + "/\n").write(toFile: forward, atomically: true, encoding: .utf8)
-            try Self.run(["/bin/chown", "fu-inbox", forward])
-            try Self.run(["/bin/chmod", "644", forward])
-
+        // A local user whose .forward files its mail into the daemon's inbound Maildir, as an
+        // alias for the desk's follow-up address would. The Maildir is the user's own, made
+        // before the daemon starts, in a folder every user may cross.
+        if try Self.run(["/usr/bin/id", "fu-inbox"]) != 0 {
+            try Self.run(["/usr/sbin/useradd", "--create-home", "fu-inbox"])
+        }
+        let base = "/var/tmp/followupd-mta-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let inbox = base + "/inbox"
+        for folder in ["tmp", "new", "cur", "failed"] {
+            try FileManager.default.createDirectory(atPath: inbox + "/" + folder, withIntermediateDirectories: true)
+        }
+        #expect(try Self.run(["/bin/chmod", "755", base]) == 0)
+        #expect(try Self.run(["/bin/chown", "-R", "fu-inbox", inbox]) == 0)
+        #expect(try Self.run(["/bin/chmod", "-R", "u+rwX", inbox]) == 0)
+        let forward = "/home/fu-inbox/.forward"
+        try (inbox + "/\n").write(toFile: forward, atomically: true, encoding: .utf8)
+        try Self.run(["/bin/chown", "fu-inbox", forward])
+        try Self.run(["/bin/chmod", "644", forward])
+        try await withDaemon(inbound: inbox) { _, ctl, _ in
             // Mail queued for this user by an earlier run is dropped: only this run's reply counts.
             try Self.run(["/bin/sh", "-c", "exiqgrep -i -r fu-inbox@ | xargs -r exim4 -Mrm"])
             let id = try Self.openSent(ctl, client: "Padaria")
