@@ -77,9 +77,19 @@ import Testing
         try await body(database.name, cluster, &nodes)
     }
 
+    /// `GET /v1/status`, asked again (for up to 30 s) while a busy node answers 503.
     static func status(_ socket: String) throws -> StatusJSON {
-        try APICoding.decoder().decode(
-            StatusJSON.self, from: Data(try RawClient.request(socket, "GET", "/v1/status").body.utf8))
+        var last: (any Error)?
+        for _ in 0..<60 {
+            let answer = try RawClient.request(socket, "GET", "/v1/status")
+            do {
+                return try APICoding.decoder().decode(StatusJSON.self, from: Data(answer.body.utf8))
+            } catch {
+                last = error
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
+        throw last ?? CocoaError(.coderReadCorrupt)
     }
 
     static func open(_ socket: String, _ n: Int, sentAt: String) throws -> Int {
@@ -127,10 +137,21 @@ import Testing
             #expect((final.nodes ?? []).count >= 2, "the nodes seen alive: \(final.nodes ?? [])")
 
             // Every case's two stages exactly once on its timeline.
-            let list = try APICoding.decoder().decode(
-                CaseList.self, from: Data(try RawClient.request(socket, "GET", "/v1/cases?limit=500").body.utf8))
-            #expect(list.cases.count == total)
-            for id in list.cases.prefix(30).map(\.id) {
+            var ids: [String] = []
+            var after: String?
+            repeat {
+                let page = try APICoding.decoder().decode(
+                    CaseList.self,
+                    from: Data(
+                        try RawClient.request(
+                            socket, "GET", "/v1/cases?limit=100" + (after.map { "&after=\($0)" } ?? "")
+                        )
+                        .body.utf8))
+                ids += page.cases.map(\.id)
+                after = page.next
+            } while after != nil
+            #expect(ids.count == total)
+            for id in ids.prefix(30) {
                 let shown = try APICoding.decoder().decode(
                     CaseJSON.self, from: Data(try RawClient.request(socket, "GET", "/v1/cases/\(id)").body.utf8))
                 #expect(shown.events?.filter { $0.kind == .resent }.count == 1, "\(id)")
