@@ -97,7 +97,8 @@ public struct Daemon: Sendable {
             store: store, rulebooks: rulebooks,
             carrier: OutboxCarrier(
                 store: store, webhooks: webhooks, mail: MailTransport(), reports: reports, clock: clock),
-            clock: clock, doorbell: outboxBell, logger: logger.with("followup.component", "delivery"))
+            clock: clock, doorbell: outboxBell, logger: logger.with("followup.component", "delivery"),
+            hold: { scheduler.isCatchingUp })
         let notifier = Notifier()
         let summary: @Sendable () async -> String? = { try? await Self.statusLine(store) }
         let reloader = Reloader(

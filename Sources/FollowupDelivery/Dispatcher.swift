@@ -32,13 +32,21 @@ public final class Dispatcher: Service {
     let parallelism: Int
     let recheckInterval: TimeInterval
     let makeID: @Sendable () -> String
+    /// True while due stages are being committed in bulk: deliveries wait (at most
+    /// ``longestHold``) so the storm's commits get the cores first.
+    let hold: @Sendable () -> Bool
     private let recent = Mutex(RecentDeliveries())
+
+    /// The longest a delivery pass waits for the scheduler's bulk work.
+    public static let longestHold: TimeInterval = 30
 
     public init(
         store: any CaseStore, rulebooks: RulebookHolder, carrier: any NotificationCarrier, clock: any WallClock,
         doorbell: Doorbell, logger: Logger, batchSize: Int = 200, parallelism: Int = 16,
-        recheckInterval: TimeInterval = 120, makeID: @escaping @Sendable () -> String = Rulebook.newID
+        recheckInterval: TimeInterval = 120, makeID: @escaping @Sendable () -> String = Rulebook.newID,
+        hold: @escaping @Sendable () -> Bool = { false }
     ) {
+        self.hold = hold
         self.store = store
         self.rulebooks = rulebooks
         self.carrier = carrier
@@ -73,6 +81,10 @@ public final class Dispatcher: Service {
     private func loop() async throws {
         var failures = 0
         while !Task.isCancelled {
+            let held = clock.now()
+            while hold(), clock.now().timeIntervalSince(held) < Self.longestHold {
+                try await clock.sleep(until: clock.now().addingTimeInterval(0.25))
+            }
             let now = clock.now()
             let wakeAt: Date
             do {

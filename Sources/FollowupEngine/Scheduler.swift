@@ -23,6 +23,7 @@ public final class Scheduler: Service {
     let batchSize: Int
     let recheckInterval: TimeInterval
     private let heartbeat = Mutex<Heartbeat>(.working(since: .distantPast))
+    private let catchingUp = Mutex(false)
     let stallForTesting: Bool
 
     /// What the loop is doing: working on due stages since an instant, or asleep until one.
@@ -46,6 +47,10 @@ public final class Scheduler: Service {
         self.batchSize = batchSize
         self.recheckInterval = recheckInterval
     }
+
+    /// Whether the scheduler is working through more due stages than one batch (a storm, a
+    /// catch-up): the delivery worker lets it commit them first.
+    public var isCatchingUp: Bool { catchingUp.withLock { $0 } }
 
     /// Whether the loop is alive at `now` (for the watchdog): it went round less than
     /// `tolerance` ago, or it sleeps until a deadline not more than `tolerance` past.
@@ -73,6 +78,7 @@ public final class Scheduler: Service {
             let wakeAt: Date
             do {
                 let busy = try await runDue(now: now)
+                catchingUp.withLock { $0 = busy }
                 failures = 0
                 if busy { continue }
                 let next = try await store.nextDeadline() ?? .distantFuture

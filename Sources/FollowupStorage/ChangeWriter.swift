@@ -83,11 +83,12 @@ struct ChangeWriter {
         // e-mail attempt's (a handful per case, kept as they appear).
         // Written when an attempt is added (opening, a resend, a contact), not on every save.
         var threadIDs: [String] = []
-        if change.entries.contains(where: { [.opened, .resent, .contactSent, .updated].contains($0.kind) }) {
+        if change.entries.contains(where: { [.opened, .contactSent, .updated].contains($0.kind) }) {
             threadIDs = change.case.attempts.suffix(2).compactMap(\.messageID)
             if let first = change.case.firstMessageID { threadIDs.append(first) }
         }
-        for id in threadIDs {
+        // Our own ids (`FU-<n>.…`) name their case already: only the others are kept.
+        for id in threadIDs where !MessageIDKey.normalized(id).hasPrefix("FU-") {
             try run(
                 sql: "INSERT INTO message_ids (message_id, case_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 arguments: [MessageIDKey.normalized(id), caseID])

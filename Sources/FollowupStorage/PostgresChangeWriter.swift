@@ -119,10 +119,11 @@ struct PostgresChangeWriter {
         var threadCases: [Int64] = []
         for (change, encoded) in changes {
             // The Message-IDs that thread replies to the case (§4.5), when an attempt was added.
-            if change.entries.contains(where: { [.opened, .resent, .contactSent, .updated].contains($0.kind) }) {
+            if change.entries.contains(where: { [.opened, .contactSent, .updated].contains($0.kind) }) {
                 var ids = change.case.attempts.suffix(2).compactMap(\.messageID)
                 if let first = change.case.firstMessageID { ids.append(first) }
-                for id in ids {
+                // Our own ids (`FU-<n>.…`) name their case already: only the others are kept.
+                for id in ids where !MessageIDKey.normalized(id).hasPrefix("FU-") {
                     threadIDs.append(MessageIDKey.normalized(id))
                     threadCases.append(change.case.id.number)
                 }
