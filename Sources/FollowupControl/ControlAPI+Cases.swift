@@ -139,7 +139,7 @@ extension ControlAPI {
             throw FollowupError(
                 .notFound, "\(id) has no report yet: one is issued at the report deadline or on a refusal")
         }
-        let document = try NotificationCoding.decoder().decode(ReportDocument.self, from: stored.document)
+        let document = try JSONCoding.decoder().decode(ReportDocument.self, from: stored.document)
         let body = try reports.current.render(document, as: format)
         return HTTPResponse(status: .ok, contentType: format.mimeType, body: ByteBuffer(bytes: body))
     }

@@ -171,32 +171,6 @@ public struct PartnerMailDocument: Sendable, Hashable, Codable {
     }
 }
 
-/// The JSON of notification documents: RFC 3339 dates, sorted keys.
-public enum NotificationCoding {
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
-        return encoder
-    }
-
-    public static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time: \(text)")
-            }
-            return date
-        }
-        return decoder
-    }
-}
-
 extension NotificationEvent {
     /// Not a notification: the label of the outbox row carrying the first request (`open --send`).
     public static let requestSent = NotificationEvent(rawValue: "case.request_sent")

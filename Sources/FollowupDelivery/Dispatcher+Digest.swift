@@ -40,7 +40,7 @@ extension Dispatcher {
 
     /// One `digest` listing `members`, oldest first, on their channel.
     func digest(of members: [OutboxMessage], now: Date, leaseUntil: Date) throws -> OutboxMessage {
-        let decoder = NotificationCoding.decoder()
+        let decoder = JSONCoding.decoder()
         let items = members.sorted { $0.createdAt < $1.createdAt }.map { member in
             let document = try? decoder.decode(NotificationDocument.self, from: member.payload)
             return NotificationData.DigestItem(
@@ -54,6 +54,6 @@ extension Dispatcher {
         return OutboxMessage(
             id: makeID(), caseID: nil, event: .digest, channel: first.channel, recipient: first.recipient,
             needsAck: false, createdAt: now, nextAttemptAt: leaseUntil,
-            payload: try NotificationCoding.encoder().encode(document))
+            payload: try JSONCoding.encoder().encode(document))
     }
 }

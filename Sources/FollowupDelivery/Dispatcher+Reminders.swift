@@ -40,7 +40,7 @@ extension Dispatcher {
     func reminders(of head: OutboxMessage, group: String, number: Int, now: Date, in configuration: Configuration)
         throws -> [OutboxMessage]
     {
-        var document = try NotificationCoding.decoder().decode(NotificationDocument.self, from: head.payload)
+        var document = try JSONCoding.decoder().decode(NotificationDocument.self, from: head.payload)
         document.data.repeats = document.type
         document.data.reminder = number
         document.data.acknowledge = group
@@ -55,7 +55,7 @@ extension Dispatcher {
             }
         document.type = event.rawValue
         document.timestamp = now
-        let payload = try NotificationCoding.encoder().encode(document)
+        let payload = try JSONCoding.encoder().encode(document)
         let own = Courier.Recipient(kind: head.channel, recipient: head.recipient)
         var channels =
             event == .noticeReminder ? [] : rulebooks.current.leaderChannels(configuration.leaders)

@@ -219,7 +219,7 @@ public final class Dispatcher: Service {
             id: message.id, type: message.event.rawValue, channel: message.channel.rawValue,
             recipient: message.recipient, attempts: attempts, error: error ?? "")
         let document = NotificationDocument(type: NotificationEvent.deliveryFailed.rawValue, timestamp: now, data: data)
-        guard let payload = try? NotificationCoding.encoder().encode(document) else { return [] }
+        guard let payload = try? JSONCoding.encoder().encode(document) else { return [] }
         let configuration = rulebook.configuration
         return rulebook.leaderChannels(configuration.leaders.filter(\.ops)).map { channel in
             OutboxMessage(

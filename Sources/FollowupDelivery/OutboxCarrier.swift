@@ -40,7 +40,7 @@ public struct OutboxCarrier: NotificationCarrier {
                     return .refused(
                         DeliveryDetail(error: "the webhook \(message.recipient) is no longer in the configuration"))
                 }
-                let document = try NotificationCoding.decoder().decode(NotificationDocument.self, from: message.payload)
+                let document = try JSONCoding.decoder().decode(NotificationDocument.self, from: message.payload)
                 let body = try WebhookBody.render(
                     document, format: webhook.format, language: configuration.reports.locale,
                     timeZone: configuration.calendar.timeZone)
@@ -62,7 +62,7 @@ public struct OutboxCarrier: NotificationCarrier {
         let language = configuration.reports.locale
         let zone = configuration.calendar.timeZone
         let from = try MailAddress(parsing: configuration.mail.from)
-        let decoder = NotificationCoding.decoder()
+        let decoder = JSONCoding.decoder()
         switch message.channel {
         case .partnerMail:
             let document = try decoder.decode(PartnerMailDocument.self, from: message.payload)
@@ -105,7 +105,7 @@ public struct OutboxCarrier: NotificationCarrier {
     /// The attempts report a notification is about, attached as a page and as plain text.
     func reportAttachments(_ document: NotificationDocument) async throws -> [MailAttachment] {
         guard let id = document.data.report, let stored = try await store.report(id: id) else { return [] }
-        let report = try NotificationCoding.decoder().decode(ReportDocument.self, from: stored.document)
+        let report = try JSONCoding.decoder().decode(ReportDocument.self, from: stored.document)
         let renderer = reports.current
         return try [ReportFormat.html, .text].map { format in
             try MailAttachment(
@@ -122,7 +122,7 @@ public struct OutboxCarrier: NotificationCarrier {
             guard let stored = try await store.report(id: id) else {
                 return .refused(DeliveryDetail(error: "report \(id) is not in the database"))
             }
-            let report = try NotificationCoding.decoder().decode(ReportDocument.self, from: stored.document)
+            let report = try JSONCoding.decoder().decode(ReportDocument.self, from: stored.document)
             let renderer = reports.current
             let files = try ReportFormat.allCases.map { format in
                 ("\(stored.id).\(format.fileExtension)", try renderer.render(report, as: format))

@@ -5,7 +5,7 @@ import Foundation
 /// The body of a webhook request in the endpoint's format (§6.6).
 ///
 /// - `standard`: the notification document itself, `{"type", "timestamp", "data"}`, as
-///   ``NotificationCoding`` writes it (sorted keys, RFC 3339 times).
+///   ``FollowupCore/JSONCoding`` writes it (sorted keys, RFC 3339 times).
 /// - `teams`: a Microsoft Teams Workflows message carrying one Adaptive Card 1.4: the title
 ///   (`URGENTE: ` first when urgent), the case's facts, the summary, the acknowledgement
 ///   command when one is needed, a digest's items.
@@ -24,7 +24,7 @@ public enum WebhookBody {
         switch format {
         case .standard:
             do {
-                return try NotificationCoding.encoder().encode(document)
+                return try JSONCoding.encoder().encode(document)
             } catch {
                 throw DeliveryError(.unrenderable, "the notification cannot be written as JSON: \(error)")
             }

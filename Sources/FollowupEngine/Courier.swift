@@ -33,13 +33,13 @@ public struct Courier: Sendable {
                         id: mail.notificationID, caseID: subject.id, event: mail.attempt == 1 ? .requestSent : .resent,
                         channel: .partnerMail,
                         recipient: mail.to.joined(separator: ", "), needsAck: false, createdAt: now,
-                        nextAttemptAt: now, payload: try Payload.encode(PartnerMailDocument(mail, subject, at: now))))
+                        nextAttemptAt: now, payload: try JSONCoding.encoder().encode(PartnerMailDocument(mail, subject, at: now))))
             case .issueReport(let id, let reason):
                 let document = ReportDocument(id: id, of: subject, reason: reason, generatedAt: now)
                 change.reports.append(
                     StoredReport(
                         id: id, caseID: subject.id, reason: reason, generatedAt: now,
-                        document: try Payload.encode(document)))
+                        document: try JSONCoding.encoder().encode(document)))
                 // The files under reports.dir are written by the delivery worker, after the
                 // commit: the database stays the source of truth, a failed write is retried.
                 if let folder = rulebook.configuration.reports.dir {
@@ -66,7 +66,7 @@ public struct Courier: Sendable {
             intent.event == .reportGenerated || intent.event == .partnerRefused ? subject.reports.last : nil
         var data = NotificationData(summary: intent.summary, about: subject, needsAck: intent.needsAck, report: latest)
         data.acknowledge = group
-        let payload = try Payload.encode(NotificationDocument(type: intent.event.rawValue, timestamp: now, data: data))
+        let payload = try JSONCoding.encoder().encode(NotificationDocument(type: intent.event.rawValue, timestamp: now, data: data))
         let ackDueAt = group.map { _ in
             let env = rulebook.environment(forPartner: subject.partner?.name, now: now, by: CaseEnvironment.daemon)
             // Leaders' time, not the partner's: the desk's own calendar.
@@ -125,9 +125,3 @@ public struct Courier: Sendable {
     }
 }
 
-/// JSON documents queued in the outbox: RFC 3339 dates, sorted keys.
-enum Payload {
-    static func encode<T: Encodable>(_ value: T) throws -> Data {
-        try NotificationCoding.encoder().encode(value)
-    }
-}

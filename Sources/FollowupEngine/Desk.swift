@@ -112,7 +112,7 @@ public struct Desk: Sendable {
         if let message = try await store.notification(id),
             message.event == .noticePosted
                 || message.event == .noticeReminder,
-            let document = try? NotificationCoding.decoder().decode(NotificationDocument.self, from: message.payload),
+            let document = try? JSONCoding.decoder().decode(NotificationDocument.self, from: message.payload),
             let noticeID = document.data.notice, let owner = document.data.owner
         {
             _ = try await store.acknowledgeNotice(noticeID, owner: owner, by: by, at: now)

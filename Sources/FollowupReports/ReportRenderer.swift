@@ -57,14 +57,8 @@ public struct ReportRenderer: Sendable {
     /// no indentation, which Foundation's pretty printing would change between releases), ending
     /// with a newline.
     private func json(_ document: ReportDocument) throws(FollowupError) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
         do {
-            var data = try encoder.encode(document)
+            var data = try JSONCoding.encoder().encode(document)
             data.append(UInt8(ascii: "\n"))
             return data
         } catch {

@@ -69,7 +69,7 @@ enum Fixture {
              "owner":"Joana","partner":"SIEG","client":"Padaria Pão Quente",
              "first_request_at":"2026-11-27T17:05:00Z","queued_at":"2026-11-28T17:05:00Z"}
             """
-        return try! NotificationCoding.decoder().decode(PartnerMailDocument.self, from: Data(json.utf8))
+        return try! JSONCoding.decoder().decode(PartnerMailDocument.self, from: Data(json.utf8))
     }
 }
 

@@ -34,7 +34,7 @@ struct WebhookBodyTests {
     @Test func standardIsTheDocumentItself() throws {
         let document = Fixture.report(needsAck: true)
         let body = try WebhookBody.render(document, format: .standard, language: .ptBR)
-        #expect(try NotificationCoding.decoder().decode(NotificationDocument.self, from: body) == document)
+        #expect(try JSONCoding.decoder().decode(NotificationDocument.self, from: body) == document)
         let json = try JSONValue(body)
         #expect(json.keys == ["type", "timestamp", "data"])
         #expect(json["type"].string == "case.report_generated")
