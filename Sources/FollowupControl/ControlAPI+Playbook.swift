@@ -76,10 +76,8 @@ extension ControlAPI {
 
     /// The items waiting on the desk (one technician's, or everyone's), in the order to take them.
     func queue(owner: String?) async throws -> [QueueJSON.Item] {
-        var open: [Case] = []
-        for state in [CaseState.awaitingUs] {
-            open += try await store.cases(matching: CaseFilter(state: state, owner: owner, limit: 5_000))
-        }
+        // Everything that can wait on us is `awaiting_us` (third-party, cancellation, hand-off).
+        let open = try await store.cases(matching: CaseFilter(state: .awaitingUs, owner: owner, limit: 5_000))
         return WorkOrder.queue(open).enumerated().map { QueueJSON.Item(position: $0.offset + 1, $0.element) }
     }
 

@@ -85,13 +85,26 @@ public final class ControlServer: Service {
         case .path(let path, let mode, let group):
             try Self.refuseIfAlive(path)
             let gid = try group.map(Self.groupID)
-            let previous = umask(0o177)
-            defer { umask(previous) }
+            // The socket is bound in a private folder beside its path, given its mode and group
+            // there, then renamed into place: nobody can connect before the mode is right, and
+            // the process-wide umask (shared with every other service) is never touched.
+            let staging =
+                (path as NSString).deletingLastPathComponent
+                + "/.control-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            guard mkdir(staging, 0o700) == 0 else {
+                throw ControlServerError(
+                    "control.socket: cannot make \(staging) to bind in: \(String(cString: strerror(errno)))")
+            }
+            defer { rmdir(staging) }
+            let staged = staging + "/control.sock"
             let server = try await bootstrap.bind(
-                unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
-            guard chmod(path, mode_t(mode)) == 0, gid.map({ chown(path, uid_t.max, $0) == 0 }) ?? true else {
+                unixDomainSocketPath: staged, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+            guard chmod(staged, mode_t(mode)) == 0, gid.map({ chown(staged, uid_t.max, $0) == 0 }) ?? true,
+                rename(staged, path) == 0
+            else {
                 let reason = String(cString: strerror(errno))
                 try? await server.channel.close()
+                unlink(staged)
                 throw ControlServerError("control.socket: cannot set the mode or group of \(path): \(reason)")
             }
             return server

@@ -27,20 +27,16 @@ extension CaseMachine {
         address: String, messageID: String?, diagnostic: String?, _ builder: inout TransitionBuilder
     ) throws(FollowupError) {
         let subject = builder.current
+        // The attempt that bounced: the one with the report's Message-ID, else the latest to
+        // that address.
         let target = address.lowercased()
-        var marked: [Int] = []
-        for index in builder.current.attempts.indices.reversed() {
-            let attempt = builder.current.attempts[index]
-            let sameMail = messageID.map { id in attempt.messageID.map { same($0, id) } ?? false } ?? false
-            let sameAddress = attempt.to.contains { $0.lowercased() == target }
-            guard sameMail || (messageID == nil && sameAddress) || (sameMail == false && sameAddress && marked.isEmpty)
-            else { continue }
-            builder.current.attempts[index].failed = true
-            marked.append(attempt.number)
-            if sameMail || messageID == nil { break }
-        }
+        let attempts = builder.current.attempts
+        let index =
+            messageID.flatMap { id in attempts.lastIndex { $0.messageID.map { same($0, id) } ?? false } }
+            ?? attempts.lastIndex { $0.to.contains { $0.lowercased() == target } }
+        if let index { builder.current.attempts[index].failed = true }
         builder.record(.resendFailed, note: "e-mail para \(address) voltou" + (diagnostic.map { ": \($0)" } ?? "")) {
-            $0.attempt = marked.first
+            $0.attempt = index.map { attempts[$0].number }
         }
         builder.notify(
             .resendFailed, [.owner],

@@ -47,8 +47,8 @@ public final class InboxReader: Service {
     func folder(_ name: String) -> String { "\(root)/\(name)" }
 
     public func run() async throws {
-        // Folders made here are the daemon's own (0700), whatever the umask of the moment;
-        // folders that exist keep the modes their owner gave them.
+        // Partners' mail is private: folders made here are the daemon's own (0700); folders
+        // that exist keep the modes their owner gave them.
         for path in [root] + ["tmp", "new", "cur", "failed"].map(folder)
         where !FileManager.default.fileExists(atPath: path) {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
