@@ -31,7 +31,8 @@ extension Courier {
         let group = data.needsAck ? ids.first : nil
         var data = data
         data.acknowledge = group
-        let payload = try JSONCoding.encoder().encode(NotificationDocument(type: event.rawValue, timestamp: now, data: data))
+        let payload = try JSONCoding.encoder().encode(
+            NotificationDocument(type: event.rawValue, timestamp: now, data: data))
         let ackDueAt = group.map { _ in
             rulebook.calendar(forPartner: nil).adding(rulebook.configuration.policy.ackWithin, to: now)
         }

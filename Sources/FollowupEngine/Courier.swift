@@ -33,7 +33,8 @@ public struct Courier: Sendable {
                         id: mail.notificationID, caseID: subject.id, event: mail.attempt == 1 ? .requestSent : .resent,
                         channel: .partnerMail,
                         recipient: mail.to.joined(separator: ", "), needsAck: false, createdAt: now,
-                        nextAttemptAt: now, payload: try JSONCoding.encoder().encode(PartnerMailDocument(mail, subject, at: now))))
+                        nextAttemptAt: now,
+                        payload: try JSONCoding.encoder().encode(PartnerMailDocument(mail, subject, at: now))))
             case .issueReport(let id, let reason):
                 let document = ReportDocument(id: id, of: subject, reason: reason, generatedAt: now)
                 change.reports.append(
@@ -66,7 +67,8 @@ public struct Courier: Sendable {
             intent.event == .reportGenerated || intent.event == .partnerRefused ? subject.reports.last : nil
         var data = NotificationData(summary: intent.summary, about: subject, needsAck: intent.needsAck, report: latest)
         data.acknowledge = group
-        let payload = try JSONCoding.encoder().encode(NotificationDocument(type: intent.event.rawValue, timestamp: now, data: data))
+        let payload = try JSONCoding.encoder().encode(
+            NotificationDocument(type: intent.event.rawValue, timestamp: now, data: data))
         let ackDueAt = group.map { _ in
             let env = rulebook.environment(forPartner: subject.partner?.name, now: now, by: CaseEnvironment.daemon)
             // Leaders' time, not the partner's: the desk's own calendar.
@@ -124,4 +126,3 @@ public struct Courier: Sendable {
         return found
     }
 }
-
