@@ -176,7 +176,9 @@ let package = Package(
             name: "FollowupctlTests",
             dependencies: ["followupctl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "FollowupMailTests", dependencies: ["FollowupMail"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FollowupMailTests", dependencies: ["FollowupMail", "FollowupTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupInboundTests", dependencies: ["FollowupInbound", "FollowupCore"],
             swiftSettings: swiftSettings),
@@ -184,12 +186,14 @@ let package = Package(
             name: "FollowupDeliveryTests",
             dependencies: [
                 "FollowupDelivery", "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupMail",
+                "FollowupTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "FollowupCoreTests", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "FollowupReportsTests", dependencies: ["FollowupReports", "FollowupCore"], exclude: ["Golden"],
+            name: "FollowupReportsTests", dependencies: ["FollowupReports", "FollowupCore", "FollowupTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupConfigTests", dependencies: ["FollowupConfig", "FollowupCore"],

@@ -1,5 +1,6 @@
 import FollowupCore
 import FollowupMail
+import FollowupTestSupport
 import Foundation
 import Testing
 
@@ -73,15 +74,7 @@ enum Fixture {
     }
 }
 
-/// A fresh temporary folder, removed after `body`.
-func withScratchFolder<T>(_ body: (URL) async throws -> T) async throws -> T {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("followup-delivery-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    return try await body(folder)
-}
-
-/// Runs Python 3 (the one on `PATH`, as `scripts/setup` prepared it); output goes through files.
+/// Runs Python 3 (the one on `PATH`, as `scripts/setup` prepared it).
 enum Python {
     /// Runs `python3 -c program arguments…` and returns its standard output; fails the test
     /// with Python's standard error when it exits non-zero.
@@ -95,24 +88,8 @@ enum Python {
     static func exit(_ program: String, _ arguments: [String]) async throws -> (
         status: Int32, stdout: Data, stderr: String
     ) {
-        try await withScratchFolder { folder in
-            let out = folder.appendingPathComponent("out")
-            let err = folder.appendingPathComponent("err")
-            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", program] + arguments
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = try FileHandle(forWritingTo: out)
-            process.standardError = try FileHandle(forWritingTo: err)
-            try process.run()
-            while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-            return (
-                process.terminationStatus, try Data(contentsOf: out),
-                String(decoding: try Data(contentsOf: err), as: UTF8.self)
-            )
-        }
+        let outcome = try await PythonProgram.run(program, arguments)
+        return (outcome.status, outcome.stdout, outcome.stderr)
     }
 }
 

@@ -1,3 +1,4 @@
+import FollowupTestSupport
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 import FollowupConfig
 import FollowupDelivery
 import FollowupMail
+import FollowupTestSupport
 import Foundation
 import Glibc
 import Testing

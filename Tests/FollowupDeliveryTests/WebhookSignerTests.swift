@@ -1,4 +1,5 @@
 import FollowupDelivery
+import FollowupTestSupport
 import Foundation
 import Testing
 

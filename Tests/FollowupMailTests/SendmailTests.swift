@@ -1,4 +1,5 @@
 import FollowupMail
+import FollowupTestSupport
 import Foundation
 import Glibc
 import Testing

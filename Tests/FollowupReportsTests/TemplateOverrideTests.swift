@@ -1,5 +1,6 @@
 import FollowupCore
 import FollowupReports
+import FollowupTestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import FollowupTestSupport
 import Foundation
 import Testing
 
@@ -258,14 +259,8 @@ import Testing
 /// Runs a Python program (an independent reader of what we wrote) and returns its output.
 enum PythonCheck {
     static func run(_ program: String, arguments: [String] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", program] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let outcome = try PythonProgram.runBlocking(program, arguments)
+        try #require(outcome.status == 0, "python3 failed: \(outcome.stderr)")
+        return outcome.text
     }
 }
