@@ -33,8 +33,9 @@ let package = Package(
         .target(name: "FollowupCore", swiftSettings: swiftSettings),
         // The control API's JSON shapes, shared by the daemon and followupctl.
         .target(name: "FollowupAPI", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
-        // RFC 5322 + MIME mail writer and Maildir delivery (SPEC §6.7). Foundation only.
-        .target(name: "FollowupMail", swiftSettings: swiftSettings),
+        // RFC 5322 + MIME mail writer and Maildir delivery (SPEC §6.7). Foundation and the core's
+        // address grammar only.
+        .target(name: "FollowupMail", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
         // Partners' replies read from the inbound Maildir (§4.5): RFC 5322 + MIME parsing, classification,
         // matching to cases. Foundation only, no I/O.
         .target(name: "FollowupInbound", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
@@ -217,6 +218,10 @@ let package = Package(
                 "FollowupCore", "FollowupStorage", "FollowupAPI", "FollowupControl", "FollowupSystemd",
                 "FollowupTestSupport",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
     ]

@@ -24,8 +24,11 @@ public struct CaseJSON: Codable, Sendable, Hashable {
     public var cycle: Cycle
     public var nextAction: NextAction?
     public var attempts: [Attempt]
-    /// The timeline; present when one case is read, absent in listings.
+    /// The timeline; present when one case is read, absent in listings. A page of it: see
+    /// ``eventsNext``.
     public var events: [TimelineEntry]?
+    /// When the timeline goes on beyond this page: the `seq` to pass as `events_after`.
+    public var eventsNext: Int?
     public var reports: [ReportReference]
     /// A cancellation's client contact and real reason (§5 rule 1).
     public var cancellation: CancellationRecord?
@@ -49,7 +52,8 @@ public struct CaseJSON: Codable, Sendable, Hashable {
         }
     }
 
-    public init(_ subject: Case, events: [TimelineEntry]? = nil) {
+    public init(_ subject: Case, events: [TimelineEntry]? = nil, eventsNext: Int? = nil) {
+        self.eventsNext = eventsNext
         id = subject.id.description
         kind = subject.kind
         state = subject.state
@@ -86,6 +90,7 @@ public struct CaseJSON: Codable, Sendable, Hashable {
         case updatedAt = "updated_at"
         case firstMessageID = "first_message_id"
         case nextAction = "next_action"
+        case eventsNext = "events_next"
     }
 }
 

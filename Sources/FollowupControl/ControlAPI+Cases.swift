@@ -5,6 +5,7 @@ import FollowupEngine
 import FollowupReports
 import FollowupStorage
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -50,6 +51,26 @@ extension ControlAPI {
         return try Self.json(.ok, CaseList(cases: cases.map { CaseJSON($0) }, next: next))
     }
 
+    /// The timeline page a case read asks for: `events_after` (a seq, 0 from the start) and
+    /// `events_limit` (1 to 1000, 500 by default).
+    static func eventsPage(_ query: [String: String]) throws -> (after: Int, limit: Int) {
+        var after = 0
+        if let text = query["events_after"] {
+            guard let seq = Int(text), seq >= 0 else {
+                throw FollowupError.invalid("events_after", "must be a timeline seq (a whole number, 0 or more)")
+            }
+            after = seq
+        }
+        var limit = 500
+        if let text = query["events_limit"] {
+            guard let wanted = Int(text), (1...1000).contains(wanted) else {
+                throw FollowupError.invalid("events_limit", "must be a whole number from 1 to 1000")
+            }
+            limit = wanted
+        }
+        return (after, limit)
+    }
+
     func openCase(_ request: HTTPRequest, peer: Peer) async throws -> HTTPResponse {
         let body = try Self.decode(OpenCaseBody.self, from: request)
         let kind = body.kind ?? .thirdParty
@@ -75,7 +96,10 @@ extension ControlAPI {
             guard let found = try await store.findCase(id) else {
                 throw FollowupError(.notFound, "\(id) does not exist")
             }
-            return try Self.json(.ok, CaseJSON(found, events: try await store.timeline(of: id)))
+            let (after, limit) = try Self.eventsPage(request.query)
+            let events = try await store.timeline(of: id, after: after, limit: limit)
+            let next = events.count == limit ? events.last?.seq : nil
+            return try Self.json(.ok, CaseJSON(found, events: events, eventsNext: next))
         case (.GET, "/v1/cases/{id}/report"):
             return try await report(request, id: id)
         case (.PATCH, _):
@@ -156,7 +180,8 @@ extension ControlAPI {
         guard !key.isEmpty, key.count <= 200 else {
             throw FollowupError.invalid("Idempotency-Key", "must be 1 to 200 characters")
         }
-        let scoped = "\(peer.uid) \(request.method.rawValue) \(request.path) \(key)"
+        let scoped = "\(peer.uid) \(request.method.rawValue) \(Self.canonicalPath(request.path)) \(key)"
+        await forgetOldAnswers()
         if let stored = try await store.storedAnswer(for: scoped) { return Self.replay(stored) }
         do {
             let answered = try await act { changed in
@@ -166,6 +191,33 @@ extension ControlAPI {
         } catch let error as FollowupError where error.code == .duplicateRequest {
             guard let stored = try await store.storedAnswer(for: scoped) else { throw error }
             return Self.replay(stored)
+        }
+    }
+
+    /// The path with its case id written one way (`fu-1`, `1` and `FU-1` are one case), so a
+    /// retry names the same request however the client spelled the id.
+    static func canonicalPath(_ path: String) -> String {
+        var segments = segments(of: path)
+        if segments.count >= 3, segments[0] == "v1", segments[1] == "cases", let id = CaseID(parsing: segments[2]) {
+            segments[2] = id.description
+        }
+        return "/" + segments.joined(separator: "/")
+    }
+
+    /// Forgets stored answers older than a day, at most once an hour (on the way of an
+    /// idempotent request: no timer of its own). A failure only postpones it.
+    func forgetOldAnswers() async {
+        let now = clock.now()
+        guard answerKeeping.due(at: now) else { return }
+        do {
+            let forgotten = try await store.forgetAnswers(before: now.addingTimeInterval(-AnswerKeeping.kept))
+            if forgotten > 0 {
+                logger.info(
+                    "idempotency answers forgotten",
+                    metadata: ["followup.event": "answers_forgotten", "followup.count": "\(forgotten)"])
+            }
+        } catch {
+            logger.notice("could not forget old idempotency answers", metadata: ["followup.error": "\(error)"])
         }
     }
 

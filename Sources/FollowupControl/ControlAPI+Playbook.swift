@@ -92,21 +92,9 @@ extension ControlAPI {
             calendar.timeZone = rulebooks.current.configuration.calendar.timeZone
             since = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
         }
-        let all = try await store.cases(matching: CaseFilter(kind: .cancellation, limit: 100_000))
-        var byReason: [String: Int] = [:]
-        var bySystem: [String: Int] = [:]
-        var total = 0
-        for subject in all {
-            guard let record = subject.cancellation, let reason = record.reason, let closed = record.closedAt else {
-                continue
-            }
-            if let since, closed < since { continue }
-            total += 1
-            byReason[reason.rawValue, default: 0] += 1
-            if let system = record.partnerSystem { bySystem[system, default: 0] += 1 }
-        }
+        let counts = try await store.cancellationCounts(closedSince: since)
         return CancellationsJSON(
-            since: text, total: total, open: all.filter { $0.state.isOpen }.count, byReason: byReason,
-            byPartnerSystem: bySystem)
+            since: text, total: counts.total, open: counts.open, byReason: counts.byReason,
+            byPartnerSystem: counts.byPartnerSystem)
     }
 }

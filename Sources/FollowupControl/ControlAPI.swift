@@ -48,6 +48,8 @@ public struct ControlAPI: HTTPResponder {
     /// The inbox reader, when `inbound.maildir` is configured.
     let inbox: InboxReader?
     let logger: Logger
+    /// When stored idempotency answers were last pruned.
+    let answerKeeping = AnswerKeeping()
 
     public init(
         desk: Desk, store: any CaseStore, rulebooks: RulebookHolder, access: AccessHolder, clock: any WallClock,
@@ -69,9 +71,7 @@ public struct ControlAPI: HTTPResponder {
 
     public func respond(to request: HTTPRequest, from peer: Peer?) async -> HTTPResponse {
         let started = ContinuousClock.now
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map {
-            $0.removingPercentEncoding ?? String($0)
-        }
+        let segments = Self.segments(of: request.path)
         let route = Self.template(of: segments)
         let response: HTTPResponse
         do {
@@ -85,22 +85,33 @@ public struct ControlAPI: HTTPResponder {
         return response
     }
 
-    private func dispatch(_ request: HTTPRequest, segments: [String], route: String?, peer: Peer?) async throws
-        -> HTTPResponse
-    {
-        let method = request.method
+    /// Decides from the request head alone, before any byte of its body is read, whether the
+    /// request may go on: nil to read the body and answer, or the refusal (404, 405, 403).
+    public func admit(_ head: HTTPRequestHead, from peer: Peer?) -> HTTPResponse? {
+        let path = String(head.uri.prefix { $0 != "?" })
+        let segments = Self.segments(of: path)
+        do {
+            _ = try authorize(head.method, path: path, route: Self.template(of: segments), peer: peer)
+            return nil
+        } catch {
+            return Self.errorResponse(error)
+        }
+    }
+
+    /// The route a request may take, or the reason it may not: no such route, not this
+    /// method, or a peer whose role does not allow it. The metrics listener (no peer) serves
+    /// only `/metrics`.
+    private func authorize(_ method: HTTPMethod, path: String, route: String?, peer: Peer?) throws -> String {
         guard let route else {
             throw FollowupError(
-                .notFound, "there is no route \(method.rawValue) \(request.path) (see docs/openapi.yaml)")
+                .notFound, "there is no route \(method.rawValue) \(path) (see docs/openapi.yaml)")
         }
         guard Self.routes.contains("\(method.rawValue) \(route)") else {
-            throw FollowupError(
-                Self.methodNotAllowed, "\(request.path) does not take \(method.rawValue)", field: nil)
+            throw FollowupError(Self.methodNotAllowed, "\(path) does not take \(method.rawValue)", field: nil)
         }
-        // The TCP metrics listener (no peer) serves only /metrics.
         guard let peer else {
             guard route == "/metrics" else { throw FollowupError(.forbidden, "only /metrics is served here") }
-            return try await metricsResponse()
+            return route
         }
         let role = access.current.role(of: peer)
         guard role >= .reader else {
@@ -113,6 +124,15 @@ public struct ControlAPI: HTTPResponder {
                     .forbidden, "\(peer.name) may only read: changes need a group listed in control.admins")
             }
         }
+        return route
+    }
+
+    private func dispatch(_ request: HTTPRequest, segments: [String], route: String?, peer: Peer?) async throws
+        -> HTTPResponse
+    {
+        let method = request.method
+        let route = try authorize(method, path: request.path, route: route, peer: peer)
+        guard let peer else { return try await metricsResponse() }
         switch route {
         case "/v1/status": return try Self.json(.ok, await statusJSON())
         case "/metrics": return try await metricsResponse()
@@ -157,6 +177,11 @@ public struct ControlAPI: HTTPResponder {
         logger.log(level: level, "control request", metadata: metadata)
     }
 
+    /// The percent-decoded segments of a path.
+    static func segments(of path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map { $0.removingPercentEncoding ?? String($0) }
+    }
+
     /// The route template of a path (`/v1/cases/{id}/notes`), or nil when none matches.
     static func template(of segments: [String]) -> String? {
         if segments.count >= 3, segments[0] == "v1",
@@ -180,4 +205,23 @@ public struct ControlAPI: HTTPResponder {
 
     static let methodNotAllowed = FollowupError.Code(rawValue: "method_not_allowed")
     static let reloadRefused = FollowupError.Code(rawValue: "reload_refused")
+}
+
+/// How long idempotency answers are kept, and when they were last pruned.
+final class AnswerKeeping: Sendable {
+    /// A retry is expected within minutes; a day leaves room for a client that was down.
+    static let kept: TimeInterval = 86_400
+    /// Pruning runs at most this often.
+    static let every: TimeInterval = 3_600
+
+    private let last = Mutex<Date?>(nil)
+
+    /// True (and the time noted) when pruning is due at `now`.
+    func due(at now: Date) -> Bool {
+        last.withLock { last in
+            if let previous = last, now.timeIntervalSince(previous) < Self.every, now >= previous { return false }
+            last = now
+            return true
+        }
+    }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -13,9 +14,12 @@ import ServiceLifecycle
 /// socket is bound here or passed by systemd (socket activation).
 ///
 /// Each connection's peer credentials are read once; requests are answered by
-/// ``ControlAPI``. Limits: bodies over 1 MiB get 413, a connection idle for
-/// `idleTimeout` is closed, malformed HTTP gets 400 and a close. On graceful shutdown the
-/// listener closes, requests in flight finish, and a socket file this server created is removed.
+/// ``ControlAPI``. Every answer is written whole before the connection closes, at the pace the
+/// client reads (``ControlServer/serve(_:)``). Limits (``Limits``): a cap on open connections
+/// (503 above it), a request refused from its head before its body is read, bodies over 1 MiB
+/// get 413, deadlines for the head and the body that a trickle of bytes does not extend,
+/// malformed HTTP gets 400 and a close. On graceful shutdown the listener closes, requests in
+/// flight finish, and a socket file this server created is removed.
 public final class ControlServer: Service {
     /// Where the server listens.
     public enum Listener: Sendable {
@@ -30,24 +34,44 @@ public final class ControlServer: Service {
     /// The largest request body accepted (§6.3: 413 above 1 MiB).
     public static let maxBody = 1 << 20
 
+    /// How much a connection may take of the server, and for how long.
+    public struct Limits: Sendable {
+        /// Connections open at once; one more is answered 503 and closed.
+        public var connections = 256
+        /// From the connection's start, or the end of the previous answer, until a request's
+        /// head has arrived whole (an idle keep-alive connection is closed then).
+        public var head: TimeAmount = .seconds(30)
+        /// From the head until the last byte of the body (408 after it).
+        public var body: TimeAmount = .seconds(30)
+        /// How long one 64 KiB piece of an answer may wait for the client to read it; a client
+        /// that reads nothing for that long is cut off. A slow reader is never cut.
+        public var writeStall: TimeAmount = .seconds(60)
+
+        public init() {}
+    }
+
     let listener: Listener
     let api: any HTTPResponder
     let logger: Logger
-    let idleTimeout: TimeAmount
+    let limits: Limits
     let onListening: @Sendable () -> Void
+    /// Connections being served now.
+    let open = Atomic<Int>(0)
 
     public init(
-        listener: Listener, api: any HTTPResponder, logger: Logger, idleTimeout: TimeAmount = .seconds(30),
+        listener: Listener, api: any HTTPResponder, logger: Logger, limits: Limits = Limits(),
         onListening: @escaping @Sendable () -> Void = {}
     ) {
         self.listener = listener
         self.api = api
         self.logger = logger
-        self.idleTimeout = idleTimeout
+        self.limits = limits
         self.onListening = onListening
     }
 
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    /// Requests come in as parts; answers are written straight to the channel, each write
+    /// awaited (see ``serve(_:)``), so the async channel has no outbound side.
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, Never>
 
     public func run() async throws {
         let server = try await bind()
@@ -69,15 +93,14 @@ public final class ControlServer: Service {
     }
 
     private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
-        let idleTimeout = self.idleTimeout
+        let limits = self.limits
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 let sync = channel.pipeline.syncOperations
                 try sync.configureHTTPServerPipeline(withErrorHandling: true)
-                try sync.addHandler(IdleStateHandler(allTimeout: idleTimeout))
-                try sync.addHandler(IdleCloser())
+                try sync.addHandler(RequestDeadlines(head: limits.head, body: limits.body))
                 return try Connection(wrappingChannelSynchronously: channel)
             }
         }
@@ -116,70 +139,6 @@ public final class ControlServer: Service {
         }
     }
 
-    /// Serves one connection: requests in order, keep-alive, until the peer or shutdown closes it.
-    private func serve(_ connection: Connection) async {
-        let peer: Peer?
-        if case .tcp = listener {
-            peer = nil
-        } else {
-            peer = try? await Peer.read(from: connection.channel)
-        }
-        do {
-            try await withGracefulShutdownHandler {
-                try await connection.executeThenClose { inbound, outbound in
-                    var head: HTTPRequestHead?
-                    var body = ByteBuffer()
-                    var tooLarge = false
-                    for try await part in inbound {
-                        switch part {
-                        case .head(let requestHead):
-                            head = requestHead
-                            body.clear()
-                            let declared = requestHead.headers.first(name: "content-length").flatMap(Int.init) ?? 0
-                            tooLarge = declared > Self.maxBody
-                            if tooLarge {
-                                try await Self.write(.tooLarge, keepAlive: false, to: outbound)
-                                return
-                            }
-                        case .body(var chunk):
-                            if body.readableBytes + chunk.readableBytes > Self.maxBody {
-                                tooLarge = true
-                            } else if !tooLarge {
-                                body.writeBuffer(&chunk)
-                            }
-                        case .end:
-                            guard let requestHead = head else { return }
-                            let keepAlive = requestHead.isKeepAlive && !tooLarge
-                            let response =
-                                tooLarge
-                                ? .tooLarge
-                                : await api.respond(to: HTTPRequest(head: requestHead, body: body), from: peer)
-                            try await Self.write(response, keepAlive: keepAlive, to: outbound)
-                            if !keepAlive { return }
-                            head = nil
-                        }
-                    }
-                }
-            } onGracefulShutdown: {
-                connection.channel.close(mode: .input, promise: nil)
-            }
-        } catch {
-            logger.debug("control connection ended", metadata: ["followup.error": "\(error)"])
-        }
-    }
-
-    private static func write(
-        _ response: HTTPResponse, keepAlive: Bool, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
-    ) async throws {
-        var headers = response.headers
-        headers.replaceOrAdd(name: "content-type", value: response.contentType)
-        headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
-        headers.replaceOrAdd(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
-        if response.body.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(response.body))) }
-        try await outbound.write(.end(nil))
-    }
-
     /// Refuses to take over a socket another process still answers on.
     static func refuseIfAlive(_ path: String) throws {
         var address = sockaddr_un()
@@ -211,20 +170,6 @@ public final class ControlServer: Service {
             throw ControlServerError("control.group: there is no group named \(name) on this machine")
         }
         return gid
-    }
-}
-
-/// Closes a connection that stayed idle past the timeout.
-final class IdleCloser: ChannelInboundHandler, Sendable {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
     }
 }
 

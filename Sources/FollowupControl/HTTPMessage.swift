@@ -51,6 +51,20 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
+    /// The server is at its connection limit (§6.3): try again shortly.
+    static let tooManyConnections = HTTPResponse(
+        status: .serviceUnavailable, headers: ["retry-after": "1"],
+        body: ByteBuffer(
+            string: #"{"error":{"code":"busy","message":"followupd has too many open connections; try again"}}"#))
+
+    /// The request's head or body did not arrive in time.
+    static let requestTimeout = HTTPResponse(
+        status: .requestTimeout,
+        body: ByteBuffer(
+            string:
+                #"{"error":{"code":"request_timeout","message":"the request did not arrive whole in time; send it again"}}"#
+        ))
+
     static let tooLarge = HTTPResponse(
         status: .payloadTooLarge,
         body: ByteBuffer(string: #"{"error":{"code":"too_large","message":"the request body is over 1 MiB"}}"#))
@@ -61,4 +75,13 @@ public protocol HTTPResponder: Sendable {
     /// The answer to `request` from `peer` (nil on the TCP metrics listener). Never throws:
     /// every failure is an error answer.
     func respond(to request: HTTPRequest, from peer: Peer?) async -> HTTPResponse
+
+    /// Decides from the head alone, before the body is read, whether a request may go on: nil
+    /// to read its body and answer it, or the refusal to send at once (and close).
+    func admit(_ head: HTTPRequestHead, from peer: Peer?) -> HTTPResponse?
+}
+
+extension HTTPResponder {
+    /// Every request goes on to ``respond(to:from:)``.
+    public func admit(_ head: HTTPRequestHead, from peer: Peer?) -> HTTPResponse? { nil }
 }

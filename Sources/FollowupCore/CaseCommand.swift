@@ -112,6 +112,8 @@ public enum CaseCommand: Sendable, Hashable {
     case mailReceived(kind: ReturnKind, at: Date?, text: String?, from: String, excerpt: String?)
     /// A bounce of a mail to the partner (§4.5): the attempt to `address` failed.
     case bounced(address: String, messageID: String?, diagnostic: String?)
+    /// Our own mail to the partner never left (the outbox gave up on it): its attempt failed.
+    case mailNotSent(messageID: String, to: [String], error: String)
     /// Corrects the kind of the latest partner return (`followupctl reply --reclassify`).
     case reclassify(seq: Int, kind: ReturnKind)
     /// Someone acknowledged a notification about the case (§4.1): who and when go on the timeline.
@@ -131,7 +133,7 @@ public enum CaseCommand: Sendable, Hashable {
         case .acknowledge: "acknowledged"
         case .clientContact: "client_contact_recorded"
         case .mailReceived: "partner_replied"
-        case .bounced: "resend_failed"
+        case .bounced, .mailNotSent: "resend_failed"
         case .reclassify: "updated"
         case .closeCancellation: "closed"
         }

@@ -44,6 +44,23 @@ extension CaseMachine {
                 + (diagnostic.map { " (\($0))" } ?? "") + "; confira o endereço do parceiro")
     }
 
+    /// Our mail to the partner never left: the attempt it was is marked failed (the report
+    /// shows it as such, not as a contact that happened) and the owner is told.
+    static func mailNotSent(messageID: String, to: [String], error: String, _ builder: inout TransitionBuilder) {
+        let subject = builder.current
+        let attempts = subject.attempts
+        let index = attempts.lastIndex { $0.messageID.map { same($0, messageID) } ?? false }
+        if let index { builder.current.attempts[index].failed = true }
+        let addresses = to.joined(separator: ", ")
+        builder.record(.resendFailed, note: "e-mail para \(addresses) não saiu: \(error)") {
+            $0.attempt = index.map { attempts[$0].number }
+        }
+        builder.notify(
+            .resendFailed, [.owner],
+            "\(subject.id): o e-mail para \(addresses) (\(subject.partner?.name ?? "parceiro")) não saiu do followupd "
+                + "(\(error)); registre o contato por outro meio ou peça a ops para ver o envio de e-mail")
+    }
+
     /// Corrects the kind of the latest return while nothing newer happened on the case.
     static func reclassify(seq: Int, as kind: ReturnKind, _ builder: inout TransitionBuilder) throws(FollowupError) {
         let subject = builder.current

@@ -115,6 +115,10 @@ public enum CaseMachine {
             guard subject.kind == .thirdParty else { throw refuse() }
             try bounced(address: address, messageID: messageID, diagnostic: diagnostic, &builder)
 
+        case .mailNotSent(let messageID, let to, let error):
+            guard subject.kind == .thirdParty else { throw refuse() }
+            mailNotSent(messageID: messageID, to: to, error: error, &builder)
+
         case .reclassify(let seq, let kind):
             guard state.isOpen, subject.kind == .thirdParty else { throw refuse() }
             try reclassify(seq: seq, as: kind, &builder)

@@ -13,14 +13,17 @@ enum Validate {
         return trimmed
     }
 
-    /// A plausible mail address: one `@`, something on each side, no spaces or angle brackets.
+    /// A usable mail address (``AddressSyntax``, the mail writer's own grammar) whose domain
+    /// has a dot.
     static func address(_ value: String, field: String) throws(FollowupError) -> String {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-            !parts[1].hasSuffix("."), trimmed.count <= 254,
-            !trimmed.contains(where: { $0.isWhitespace || "<>,;\"".contains($0) })
-        else { throw .invalid(field, "\"\(value)\" is not an e-mail address (write name@domain)") }
+        if let problem = AddressSyntax.problem(trimmed) {
+            throw .invalid(field, "\"\(value)\" is not an e-mail address: \(problem)")
+        }
+        let domain = trimmed[trimmed.index(after: trimmed.lastIndex(of: "@")!)...]
+        guard domain.contains(".") else {
+            throw .invalid(field, "\"\(value)\" is not an e-mail address: the domain needs a dot (name@domain.com)")
+        }
         return trimmed
     }
 

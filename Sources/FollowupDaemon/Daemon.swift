@@ -98,7 +98,8 @@ public struct Daemon: Sendable {
             carrier: OutboxCarrier(
                 store: store, webhooks: webhooks, mail: MailTransport(), reports: reports, clock: clock),
             clock: clock, doorbell: outboxBell, logger: logger.with("followup.component", "delivery"),
-            hold: { scheduler.isCatchingUp })
+            hold: { scheduler.isCatchingUp },
+            cases: { command, id in _ = try await desk.apply(command, to: id, by: "followupd") })
         let notifier = Notifier()
         let summary: @Sendable () async -> String? = { try? await Self.statusLine(store) }
         let reloader = Reloader(

@@ -35,6 +35,9 @@ public final class Dispatcher: Service {
     /// True while due stages are being committed in bulk: deliveries wait (at most
     /// ``longestHold``) so the storm's commits get the cores first.
     let hold: @Sendable () -> Bool
+    /// Applies a command to a case (the desk): how a partner mail that never left marks its
+    /// attempt failed and tells the owner. Nil in tests of delivery alone.
+    let cases: (@Sendable (CaseCommand, CaseID) async throws -> Void)?
     private let recent = Mutex(RecentDeliveries())
 
     /// The longest a delivery pass waits for the scheduler's bulk work.
@@ -44,9 +47,11 @@ public final class Dispatcher: Service {
         store: any CaseStore, rulebooks: RulebookHolder, carrier: any NotificationCarrier, clock: any WallClock,
         doorbell: Doorbell, logger: Logger, batchSize: Int = 200, parallelism: Int = 16,
         recheckInterval: TimeInterval = 120, makeID: @escaping @Sendable () -> String = Rulebook.newID,
-        hold: @escaping @Sendable () -> Bool = { false }
+        hold: @escaping @Sendable () -> Bool = { false },
+        cases: (@Sendable (CaseCommand, CaseID) async throws -> Void)? = nil
     ) {
         self.hold = hold
+        self.cases = cases
         self.store = store
         self.rulebooks = rulebooks
         self.carrier = carrier
@@ -124,7 +129,11 @@ public final class Dispatcher: Service {
         let rulebook = rulebooks.current
         let settings = rulebook.configuration.notifications
         let timeout = TimeInterval(settings.timeout.components.seconds)
-        let leaseUntil = now.addingTimeInterval(2 * timeout + 30)
+        // The lease covers the whole batch: at worst every round of `parallelism` deliveries
+        // takes the full timeout (with time to compose and record). A lease shorter than the
+        // work let another node claim the same rows and send partner mail twice.
+        let rounds = (batchSize + parallelism - 1) / parallelism
+        let leaseUntil = now.addingTimeInterval(Double(rounds + 1) * (timeout + 5) + 30)
         let claimed = try await store.claimNotifications(now: now, limit: batchSize, leaseUntil: leaseUntil)
         guard !claimed.isEmpty else { return false }
         let batch = try await foldStorms(claimed, now: now, leaseUntil: leaseUntil, rulebook: rulebook)
@@ -144,6 +153,7 @@ public final class Dispatcher: Service {
             }
         }
         try await store.recordDeliveries(records)
+        await markUnsent(batch, records)
         recent.withLock { $0.note(batch, at: finished) }
         if records.contains(where: { !$0.also.isEmpty }) { doorbell.ring() }
         logger.info(
@@ -154,6 +164,30 @@ public final class Dispatcher: Service {
                 "followup.failed": "\(tally["failed", default: 0])",
             ])
         return claimed.count >= batchSize
+    }
+
+    /// Partner mails the outbox gave up on never left: each marks its attempt failed on the
+    /// case and tells the owner (`case.resend_failed`). A case that cannot be changed now is
+    /// logged; the failed notification stays listed for ops.
+    func markUnsent(_ batch: [OutboxMessage], _ records: [DeliveryRecord]) async {
+        guard let cases else { return }
+        for (message, record) in zip(batch, records) where message.channel == .partnerMail {
+            guard case .failed = record.next, let caseID = message.caseID,
+                let document = try? JSONCoding.decoder().decode(PartnerMailDocument.self, from: message.payload)
+            else { continue }
+            let command = CaseCommand.mailNotSent(
+                messageID: document.messageID, to: document.to, error: record.attempt.error ?? "falha no envio")
+            do {
+                try await cases(command, caseID)
+            } catch {
+                logger.error(
+                    "a partner mail that never left could not be marked on its case",
+                    metadata: [
+                        "followup.case": "\(caseID)", "followup.notification": "\(message.id)",
+                        "followup.error": "\(error)",
+                    ])
+            }
+        }
     }
 
     /// Runs the carrier over the batch, at most `parallelism` at a time; outcomes in batch order.

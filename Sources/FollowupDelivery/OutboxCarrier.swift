@@ -11,7 +11,8 @@ import Foundation
 ///
 /// A row the configuration can no longer carry (a webhook removed by a reload, an address
 /// that is not one) is refused at once: retrying would not fix it, `followupctl outbox retry`
-/// after fixing the configuration does.
+/// after fixing the configuration does. A transient failure while composing (storage
+/// unavailable) is retried like a transport error.
 public struct OutboxCarrier: NotificationCarrier {
     let store: any CaseStore
     let webhooks: WebhookTransport
@@ -52,7 +53,20 @@ public struct OutboxCarrier: NotificationCarrier {
                 return await mail.deliver(composed, id: message.id, settings: configuration.mail, timeout: timeout)
             }
         } catch {
-            return .refused(DeliveryDetail(error: "cannot be written: \(error)"))
+            return Self.outcome(ofComposing: error)
+        }
+    }
+
+    /// A failure while composing: one that a later attempt cannot fix (a stored document that
+    /// does not decode, an address the mail writer refuses, invalid input) refuses the row; any
+    /// other (storage unavailable, a file that cannot be read now) is retried like a transport
+    /// error, with the same backoff and the same limit.
+    public static func outcome(ofComposing error: any Error) -> DeliveryOutcome {
+        let detail = DeliveryDetail(error: "cannot be written: \(error)")
+        switch error {
+        case is DecodingError, is EncodingError, is MailError: return .refused(detail)
+        case let failure as FollowupError where failure.code == .invalidInput: return .refused(detail)
+        default: return .retry(after: nil, detail)
         }
     }
 

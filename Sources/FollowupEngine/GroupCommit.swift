@@ -8,12 +8,19 @@ import Synchronization
 /// only once it is durable. Each request prepares its case (state machine, documents) in
 /// its own task, so that work runs on every core and only the SQL is serial.
 ///
-/// No background task: the first caller that finds no commit in flight becomes the leader
-/// and commits batches until the queue is empty; the others wait for their result.
+/// No background task: the first caller that finds no commit in flight becomes the leader and
+/// commits batches until its own case is in one; then it hands the lead to the oldest request
+/// still waiting (if any) and answers. So no request waits for batches that arrived after it.
 final class GroupCommit: Sendable {
     private struct Pending {
         var prepared: PreparedCase
-        var slot: ResultSlot<Case>
+        var slot: ResultSlot<Turn>
+    }
+
+    /// What a waiting request is told: its case is committed (or failed), or it leads now.
+    private enum Turn: Sendable {
+        case committed(Result<Case, any Error>)
+        case lead
     }
 
     private struct State {
@@ -32,32 +39,52 @@ final class GroupCommit: Sendable {
 
     /// Inserts one prepared case; returns once it is committed.
     func submit(_ prepared: PreparedCase) async throws -> Case {
-        let slot = ResultSlot<Case>()
+        let slot = ResultSlot<Turn>()
         let lead = state.withLock { state -> Bool in
             state.queue.append(Pending(prepared: prepared, slot: slot))
             if state.committing { return false }
             state.committing = true
             return true
         }
-        if lead { await drain() }
-        return try await slot.value()
+        if lead { return try await self.lead(until: slot) }
+        switch try await slot.value() {
+        case .committed(let result): return try result.get()
+        case .lead: return try await self.lead(until: slot)
+        }
     }
 
-    private func drain() async {
+    /// Commits batches in arrival order until `own` is committed, then passes the lead on.
+    private func lead(until own: ResultSlot<Turn>) async throws -> Case {
         while true {
             let batch = state.withLock { state -> [Pending] in
                 let batch = Array(state.queue.prefix(maxBatch))
                 state.queue.removeFirst(batch.count)
-                if batch.isEmpty { state.committing = false }
                 return batch
             }
-            if batch.isEmpty { return }
+            let results: [Result<Case, any Error>]
             do {
-                let results = try await store.insertCases(batch.map(\.prepared))
-                for (pending, result) in zip(batch, results) { pending.slot.fulfil(result) }
+                results = try await store.insertCases(batch.map(\.prepared))
             } catch {
-                for pending in batch { pending.slot.fulfil(.failure(error)) }
+                results = Array(repeating: .failure(error), count: batch.count)
             }
+            var mine: Result<Case, any Error>?
+            for (pending, result) in zip(batch, results) {
+                if pending.slot === own {
+                    mine = result
+                } else {
+                    pending.slot.fulfil(.success(.committed(result)))
+                }
+            }
+            guard let mine else { continue }
+            let next = state.withLock { state -> ResultSlot<Turn>? in
+                guard let first = state.queue.first else {
+                    state.committing = false
+                    return nil
+                }
+                return first.slot
+            }
+            next?.fulfil(.success(.lead))
+            return try mine.get()
         }
     }
 }

@@ -1,3 +1,4 @@
+import FollowupCore
 import Foundation
 
 /// An e-mail address with an optional display name, such as `Ana Souza <ana@example.com>`.
@@ -106,25 +107,10 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         return quoted + "\""
     }
 
+    /// The shared grammar (``AddressSyntax``): validation accepts exactly what is written here.
     private static func check(_ address: String) throws {
-        func refuse(_ why: String) -> MailError {
-            MailError(.invalidAddress, "\"\(address)\" is not a usable e-mail address: \(why)")
+        if let problem = AddressSyntax.problem(address) {
+            throw MailError(.invalidAddress, "\"\(address)\" is not a usable e-mail address: \(problem)")
         }
-        guard address.utf8.allSatisfy(HeaderText.isPrintable), !address.contains(" ") else {
-            throw refuse("only printable ASCII without spaces is allowed")
-        }
-        guard address.utf8.count <= 254 else { throw refuse("it is longer than 254 octets") }
-        guard let at = address.lastIndex(of: "@") else { throw refuse("it has no @") }
-        let local = address[..<at]
-        let domain = address[address.index(after: at)...]
-        guard local.utf8.count <= 64, HeaderText.isDotAtom(local) else {
-            throw refuse("the part before @ must be letters, digits, dots and !#$%&'*+-/=?^_`{|}~ (at most 64)")
-        }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        let hostname = labels.allSatisfy { label in
-            (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.utf8.allSatisfy { HeaderText.isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
-        }
-        guard hostname else { throw refuse("the part after @ must be a host name") }
     }
 }

@@ -29,7 +29,10 @@ public enum Maildir {
         try check(name)
         let root = directory.path
         try makeFolders(root)
-        let temporary = "\(root)/tmp/\(name)"
+        // The file in tmp/ has a name of this process's own (Maildir's time.pid_random.host), so
+        // two nodes sharing the spool, delivering the same notification at once, never write
+        // into one file; the rename into new/ under the notification's name is atomic either way.
+        let temporary = "\(root)/tmp/\(Self.temporaryName())"
         do {
             try writeSynced(data, to: temporary)
             guard rename(temporary, "\(root)/new/\(name)") == 0 else {
@@ -40,6 +43,16 @@ public enum Maildir {
             throw error
         }
         try sync(folder: "\(root)/new")
+    }
+
+    /// A name for `tmp/` unique to this write: seconds, process, a random number and the host.
+    static func temporaryName() -> String {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        let hostName = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .replacingOccurrences(of: "/", with: "\\057").replacingOccurrences(of: ":", with: "\\072")
+        let seconds = Int(Date().timeIntervalSince1970)
+        return "\(seconds).P\(getpid())R\(UInt64.random(in: 0...UInt64.max)).\(hostName.prefix(64))"
     }
 
     /// Refuses names a Maildir reader would misread or that would leave the folder.

@@ -56,6 +56,16 @@ public struct PreparedCase: Sendable {
 }
 
 extension CaseStore {
+    /// A case's whole timeline, read page by page.
+    public func timeline(of id: CaseID) async throws -> [TimelineEntry] {
+        var entries: [TimelineEntry] = []
+        while true {
+            let page = try await timeline(of: id, after: entries.last?.seq ?? 0, limit: 1000)
+            entries += page
+            if page.count < 1000 { return entries }
+        }
+    }
+
     /// Opens several cases in one transaction: each `make` gets a reserved id; the results
     /// are in order (a refused one leaves its id unused).
     public func openCases(_ makes: [@Sendable (CaseID) throws -> StoredChange]) async throws -> [Result<
@@ -176,14 +186,22 @@ public protocol CaseStore: Sendable {
     /// The answer stored under an idempotency key, or nil.
     func storedAnswer(for key: String) async throws -> StoredAnswer?
 
+    /// Cancellations closed with a reason since `closedSince` (all when nil), grouped by the
+    /// database: no case is loaded, whatever their number.
+    func cancellationCounts(closedSince: Date?) async throws -> CancellationCounts
+
+    /// Forgets the answers stored before `date` (a retry is expected within minutes, not
+    /// days); returns how many were forgotten.
+    func forgetAnswers(before date: Date) async throws -> Int
+
     /// The earliest armed deadline of any case, or nil when nothing is armed.
     func nextDeadline() async throws -> Date?
 
     /// One case, or nil.
     func findCase(_ id: CaseID) async throws -> Case?
 
-    /// A case's timeline, in seq order.
-    func timeline(of id: CaseID) async throws -> [TimelineEntry]
+    /// A page of a case's timeline in seq order: at most `limit` entries after `seq`.
+    func timeline(of id: CaseID, after seq: Int, limit: Int) async throws -> [TimelineEntry]
 
     /// Cases matching a filter, by id.
     func cases(matching filter: CaseFilter) async throws -> [Case]

@@ -35,6 +35,9 @@ extension PostgresCaseStore {
         }
     }
 
+    /// Records attempts; the row's state changes only when this node holds its lease or nobody
+    /// does (a node whose lease ran out, and whose row another node has claimed since, leaves it
+    /// alone: its attempt is kept in the history, the holder decides what follows).
     public func recordDeliveries(_ records: [DeliveryRecord]) async throws {
         guard !records.isEmpty else { return }
         try await transaction { writer in
@@ -54,7 +57,8 @@ extension PostgresCaseStore {
                         """
                         UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = \(at),
                             last_error = NULL, lease_until = NULL, claimed_by = NULL
-                        WHERE id = \(record.id) AND state = 'pending' RETURNING 1
+                        WHERE id = \(record.id) AND state = 'pending'
+                            AND (claimed_by IS NULL OR claimed_by = \(nodeID)) RETURNING 1
                         """)
                     if changed.count == 1 {
                         writer.count(outbox: .pending, -1)
@@ -66,6 +70,7 @@ extension PostgresCaseStore {
                         UPDATE outbox SET attempts = attempts + 1, next_attempt_at = \(next.timeIntervalSince1970),
                             last_error = \(attempt.error), lease_until = NULL, claimed_by = NULL
                         WHERE id = \(record.id) AND state = 'pending'
+                            AND (claimed_by IS NULL OR claimed_by = \(nodeID))
                         """)
                     writer.wakeOthers()
                 case .failed:
@@ -73,7 +78,8 @@ extension PostgresCaseStore {
                         """
                         UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = \(attempt.error),
                             lease_until = NULL, claimed_by = NULL
-                        WHERE id = \(record.id) AND state = 'pending' RETURNING 1
+                        WHERE id = \(record.id) AND state = 'pending'
+                            AND (claimed_by IS NULL OR claimed_by = \(nodeID)) RETURNING 1
                         """)
                     if changed.count == 1 {
                         writer.count(outbox: .pending, -1)
@@ -118,6 +124,9 @@ extension PostgresCaseStore {
             writer.count(outbox: .pending, -folded.count)
             writer.count(outbox: .digested, folded.count)
             try await writer.queue([digest])
+            // The digest is this node's to deliver, under the lease of the rows it folds.
+            try await writer.run(
+                "UPDATE outbox SET lease_until = next_attempt_at, claimed_by = \(nodeID) WHERE id = \(digest.id)")
             return folded
         }
     }

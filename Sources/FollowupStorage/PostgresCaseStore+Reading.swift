@@ -31,12 +31,37 @@ extension PostgresCaseStore {
         }.first
     }
 
+    public func cancellationCounts(closedSince: Date?) async throws -> CancellationCounts {
+        let since = closedSince?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude
+        let grouped = try await rows(
+            """
+            SELECT c ->> 'reason', c ->> 'partner_system', COUNT(*)
+            FROM (SELECT convert_from(doc, 'UTF8')::jsonb -> 'cancellation' AS c FROM cases
+                  WHERE kind = 'cancellation') AS t
+            WHERE c ->> 'reason' IS NOT NULL AND (c ->> 'closed_at')::double precision >= \(since)
+            GROUP BY 1, 2
+            """)
+        var counts = CancellationCounts()
+        for (reason, system, count) in try decoded(grouped, { try $0.decode((String, String?, Int).self) }) {
+            counts.add(reason: reason, partnerSystem: system, count: count)
+        }
+        let open = try await rows("SELECT COUNT(*) FROM cases WHERE kind = 'cancellation' AND state <> 'closed'")
+        counts.open = try decoded(open) { try $0.decode(Int.self) }.first ?? 0
+        return counts
+    }
+
+    public func forgetAnswers(before date: Date) async throws -> Int {
+        let cutOff = date.timeIntervalSince1970
+        return try await rows("DELETE FROM idempotency WHERE created_at < \(cutOff) RETURNING 1").count
+    }
+
     public func findCase(_ id: CaseID) async throws -> Case? {
         try caseDocuments(try await rows("SELECT doc FROM cases WHERE id = \(id.number)")).first
     }
 
-    public func timeline(of id: CaseID) async throws -> [TimelineEntry] {
-        let rows = try await rows("SELECT doc FROM events WHERE case_id = \(id.number) ORDER BY seq")
+    public func timeline(of id: CaseID, after seq: Int, limit: Int) async throws -> [TimelineEntry] {
+        let rows = try await rows(
+            "SELECT doc FROM events WHERE case_id = \(id.number) AND seq > \(seq) ORDER BY seq LIMIT \(max(1, limit))")
         let decoder = DocumentCoding.decoder()
         return try decoded(rows) { try decoder.decode(TimelineEntry.self, from: try $0.decode(Data.self)) }
     }

@@ -13,8 +13,13 @@ import PostgresNIO
 /// Where a shared database is (`storage.url`, §6.2), read from a `postgres://` or
 /// `postgresql://` URL, libpq style: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`, with
 /// the query parameters `sslmode` (`disable`, `allow`, `prefer`, `require`, `verify-ca`,
-/// `verify-full`; `prefer` when absent), `host` (a directory holding the server's Unix socket),
-/// `password` and `application_name`.
+/// `verify-full`), `sslrootcert` (a file of CA certificates to trust instead of the system's),
+/// `host` (a directory holding the server's Unix socket), `password` and `application_name`.
+///
+/// Without `sslmode`, a server on another machine is reached with `verify-full` (TLS, the
+/// certificate checked against the CA and the host name): a password and the desk's cases
+/// never cross a network to an unverified server. A Unix socket or loopback address keeps
+/// libpq's `prefer`. `require` with `sslrootcert` checks the CA, as libpq does.
 ///
 /// The password never appears in ``description``: it is what logs and errors show.
 struct PostgresLocation: Sendable, CustomStringConvertible {
@@ -36,6 +41,8 @@ struct PostgresLocation: Sendable, CustomStringConvertible {
     var username: String
     var database: String
     var tlsMode: TLSMode
+    /// CA certificates to trust (`sslrootcert`), else the system's.
+    var rootCertificates: String?
     var applicationName: String?
     /// The password given in the URL itself, if any (a password file is preferred).
     var passwordInURL: String?
@@ -59,12 +66,17 @@ struct PostgresLocation: Sendable, CustomStringConvertible {
         database = path.isEmpty ? (query["dbname"] ?? username) : path
         passwordInURL = components.password ?? query["password"]
         applicationName = query["application_name"]
-        guard let mode = TLSMode(rawValue: query["sslmode"] ?? "prefer") else {
-            throw FollowupError(
-                .invalidConfiguration,
-                "storage.url: sslmode must be one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        rootCertificates = query["sslrootcert"].flatMap { $0.isEmpty ? nil : $0 }
+        var explicitMode: TLSMode?
+        if let text = query["sslmode"] {
+            guard let mode = TLSMode(rawValue: text) else {
+                throw FollowupError(
+                    .invalidConfiguration,
+                    "storage.url: sslmode must be one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            explicitMode = mode == .require && rootCertificates != nil ? .verifyCA : mode
         }
-        tlsMode = mode
+        tlsMode = .prefer
         var host = components.host ?? ""
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if let directory = query["host"], directory.hasPrefix("/") {
@@ -75,6 +87,10 @@ struct PostgresLocation: Sendable, CustomStringConvertible {
             endpoint = .tcp(host: host.isEmpty ? (query["host"] ?? "localhost") : host, port: port)
         }
         description = Self.redacted(components)
+        tlsMode = explicitMode ?? (endpoint.isLocal ? .prefer : .verifyFull)
+        if let file = rootCertificates, !FileManager.default.isReadableFile(atPath: file) {
+            throw FollowupError(.invalidConfiguration, "storage.url: sslrootcert \(file) cannot be read")
+        }
     }
 
     /// The URL with its password (in the user part or the query) left out.
@@ -140,6 +156,7 @@ struct PostgresLocation: Sendable, CustomStringConvertible {
         case .verifyCA: tls.certificateVerification = .noHostnameVerification
         case .verifyFull: tls.certificateVerification = .fullVerification
         }
+        if let rootCertificates { tls.trustRoots = .file(rootCertificates) }
         return tls
     }
 
@@ -163,6 +180,16 @@ struct PostgresLocation: Sendable, CustomStringConvertible {
         switch tlsMode {
         case .disable, .allow, .prefer: return .prefer(context)
         case .require, .verifyCA, .verifyFull: return .require(context)
+        }
+    }
+}
+
+extension PostgresLocation.Endpoint {
+    /// A Unix socket or a loopback address: nothing crosses a network.
+    var isLocal: Bool {
+        switch self {
+        case .socket: true
+        case .tcp(let host, _): host == "localhost" || host.hasPrefix("127.") || host == "::1"
         }
     }
 }

@@ -18,15 +18,44 @@ extension SQLiteCaseStore {
         }
     }
 
+    public func cancellationCounts(closedSince: Date?) async throws -> CancellationCounts {
+        try await read { db in
+            var counts = CancellationCounts()
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT json_extract(d, '$.cancellation.reason') AS reason,
+                           json_extract(d, '$.cancellation.partner_system') AS system, COUNT(*) AS n
+                    FROM (SELECT CAST(doc AS TEXT) AS d FROM cases WHERE kind = 'cancellation')
+                    WHERE reason IS NOT NULL AND json_extract(d, '$.cancellation.closed_at') >= ?
+                    GROUP BY reason, system
+                    """, arguments: [closedSince?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude])
+            for row in rows { counts.add(reason: row["reason"], partnerSystem: row["system"], count: row["n"]) }
+            counts.open =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM cases WHERE kind = 'cancellation' AND state <> 'closed'") ?? 0
+            return counts
+        }
+    }
+
+    public func forgetAnswers(before date: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM idempotency WHERE created_at < ?", arguments: [date.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
     public func findCase(_ id: CaseID) async throws -> Case? {
         try await read { db in try Self.loadCase(id, db) }
     }
 
-    public func timeline(of id: CaseID) async throws -> [TimelineEntry] {
+    public func timeline(of id: CaseID, after seq: Int, limit: Int) async throws -> [TimelineEntry] {
         try await read { db in
             let decoder = DocumentCoding.decoder()
             return try Data.fetchAll(
-                db, sql: "SELECT doc FROM events WHERE case_id = ? ORDER BY seq", arguments: [id.number]
+                db, sql: "SELECT doc FROM events WHERE case_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [id.number, seq, max(1, limit)]
             )
             .map { try decoder.decode(TimelineEntry.self, from: $0) }
         }

@@ -32,6 +32,17 @@ indirect enum JSONText: Sendable, Hashable {
         return members.first { $0.key == key }?.value
     }
 
+    /// The object with member `key` set to `value` (in its place, or added at the end).
+    func setting(_ key: String, to value: JSONText) -> JSONText {
+        guard case .object(var members) = self else { return self }
+        if let index = members.firstIndex(where: { $0.key == key }) {
+            members[index].value = value
+        } else {
+            members.append((key, value))
+        }
+        return .object(members)
+    }
+
     /// Two-space indented text, one member or element per line, ending without a newline.
     func pretty(indent: String = "") -> String {
         let inner = indent + "  "

@@ -15,10 +15,32 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let session = global.session()
-        let answer = try session.send("GET", ControlSession.casePath(target.id))
-        try session.emit(answer) { () throws(FollowupError) in
-            CaseText(try session.decode(CaseJSON.self, from: answer), times: try session.timeText()).page
+        let path = ControlSession.casePath(target.id)
+        let first = try session.send("GET", path)
+        var subject = try session.decode(CaseJSON.self, from: first)
+        var document = global.json ? try? JSONText(parsing: first.body) : nil
+        var rawEvents: [JSONText] = []
+        if case .array(let elements)? = document?["events"] { rawEvents = elements }
+        // The daemon serves a long timeline in pages; the whole of it is shown.
+        while let next = subject.eventsNext {
+            let answer = try session.send(
+                "GET", path + QueryString.make([("events_after", String(next)), ("events_limit", "1000")]))
+            let page = try session.decode(CaseJSON.self, from: answer)
+            guard let events = page.events, !events.isEmpty, next != page.eventsNext else { break }
+            subject.events = (subject.events ?? []) + events
+            subject.eventsNext = page.eventsNext
+            if global.json, case .array(let elements)? = (try? JSONText(parsing: answer.body))?["events"] {
+                rawEvents += elements
+            }
         }
+        if let whole = document {
+            document = whole.setting("events", to: .array(rawEvents)).setting("events_next", to: .literal("null"))
+            print(document?.pretty() ?? "")
+            return
+        }
+        let times = try session.timeText()
+        let text = CaseText(subject, times: times).page
+        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     }
 }
 

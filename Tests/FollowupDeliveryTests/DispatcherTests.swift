@@ -80,8 +80,10 @@ import Testing
         let rulebooks = RulebookHolder(Rulebook(configuration))
         let clock = ManualClock(now: t0)
         let carrier = ScriptedCarrier(script)
+        let desk = Desk(store: store, rulebooks: rulebooks, clock: clock, doorbell: Doorbell(), logger: logger)
         let dispatcher = Dispatcher(
-            store: store, rulebooks: rulebooks, carrier: carrier, clock: clock, doorbell: Doorbell(), logger: logger)
+            store: store, rulebooks: rulebooks, carrier: carrier, clock: clock, doorbell: Doorbell(), logger: logger,
+            cases: { command, id in _ = try await desk.apply(command, to: id, by: "followupd") })
         return Bench(
             store: store, clock: clock, carrier: carrier, dispatcher: dispatcher, rulebooks: rulebooks,
             directory: directory)
@@ -103,6 +105,47 @@ import Testing
             $0.upperBound
         }
         #expect(told == 120, "Retry-After is a floor")
+    }
+
+    @Test func aPartnerMailThatNeverLeftMarksItsAttemptFailedAndTellsTheOwner() async throws {
+        let bench = try bench([
+            "suporte@sieg.example": [.refused(DeliveryDetail(error: "sendmail exited 75"))]
+        ])
+        defer { bench.remove() }
+        let desk = Desk(
+            store: bench.store, rulebooks: bench.rulebooks, clock: bench.clock, doorbell: Doorbell(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let opened = try await desk.open(
+            NewCase(
+                client: Client(name: "Padaria"),
+                partner: PartnerContact(name: "SIEG", emails: ["suporte@sieg.example"]),
+                subject: "Notas", verification: "Verificar o CNPJ", owner: "joana", send: true),
+            by: "joana")
+        #expect(opened.attempts.count == 1 && opened.attempts[0].failed == false)
+
+        try await bench.dispatcher.runDue(now: bench.clock.now())
+        let after = try #require(try await bench.store.findCase(opened.id))
+        #expect(after.attempts[0].failed, "the request that never left is not a contact that happened")
+        let failed = try await bench.store.timeline(of: opened.id).filter { $0.kind == .resendFailed }
+        #expect(failed.count == 1)
+        #expect(failed.first?.note?.contains("sendmail exited 75") == true)
+        let toOwner = try await bench.store.outbox(state: .pending, limit: 50).filter {
+            $0.recipient == "joana@desk.example" && $0.event == .resendFailed
+        }
+        #expect(toOwner.count == 1, "the owner is told")
+    }
+
+    @Test func aTransientFailureWhileComposingIsRetriedNotRefused() {
+        let unavailable = FollowupError(.storageUnavailable, "the database is locked")
+        guard case .retry = OutboxCarrier.outcome(ofComposing: unavailable) else {
+            Issue.record("storage unavailable while composing was refused")
+            return
+        }
+        let undecodable = DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "bad"))
+        guard case .refused = OutboxCarrier.outcome(ofComposing: undecodable) else {
+            Issue.record("a stored document that does not decode was retried")
+            return
+        }
     }
 
     @Test func retriesThenFailsAndTellsOps() async throws {

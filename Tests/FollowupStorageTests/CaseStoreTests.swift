@@ -225,3 +225,59 @@ import Testing
         }
     }
 }
+
+/// Cancellations counted by the database on both engines (§5 rule 1).
+@Suite struct CancellationCountTests {
+    let t0 = StoreFixture.t0
+
+    @Test(arguments: StoreEngine.allCases)
+    func closedCancellationsAreCountedByReasonAndSystem(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            let t0 = self.t0
+            let closes: [(CancellationReason, String?)] = [
+                (.price, nil), (.partnerSystem, "SIEG"), (.partnerSystem, "SIEG"), (.partnerSystem, "Omie"),
+            ]
+            for (n, (reason, system)) in closes.enumerated() {
+                let opened = try await store.openCase { id in
+                    StoreFixture.change(
+                        try CaseMachine.open(
+                            NewCase(
+                                kind: .cancellation, client: Client(name: "Cliente \(n)"), partner: nil, subject: "",
+                                verification: "", owner: "joana"), id: id,
+                            in: StoreFixture.env(t0)),
+                        at: t0)
+                }
+                // Closed one day apart: the first on t0 + 1 day, the last on t0 + 4 days.
+                let closedAt = t0.addingTimeInterval(Double(n + 1) * 86_400)
+                _ = try await store.updateCase(opened.id) { current in
+                    let contacted = try CaseMachine.apply(
+                        .clientContact(summary: "liguei"), to: current, in: StoreFixture.env(closedAt))
+                    let closed = try CaseMachine.apply(
+                        .closeCancellation(reason: reason, partnerSystem: system, text: "motivo"), to: contacted.case,
+                        in: StoreFixture.env(closedAt))
+                    var change = StoreFixture.change(closed, at: closedAt)
+                    change.entries = contacted.entries + closed.entries
+                    return change
+                }
+            }
+            _ = try await store.openCase { id in
+                StoreFixture.change(
+                    try CaseMachine.open(
+                        NewCase(
+                            kind: .cancellation, client: Client(name: "Aberto"), partner: nil, subject: "",
+                            verification: "", owner: "joana"), id: id,
+                        in: StoreFixture.env(t0)),
+                    at: t0)
+            }
+            let all = try await store.cancellationCounts(closedSince: nil)
+            #expect(all.total == 4)
+            #expect(all.open == 1)
+            #expect(all.byReason == ["price": 1, "partner_system": 3])
+            #expect(all.byPartnerSystem == ["SIEG": 2, "Omie": 1])
+            let recent = try await store.cancellationCounts(closedSince: t0.addingTimeInterval(2.5 * 86_400))
+            #expect(recent.total == 2)
+            #expect(recent.byReason == ["partner_system": 2])
+            #expect(recent.open == 1, "open ones whatever the day")
+        }
+    }
+}

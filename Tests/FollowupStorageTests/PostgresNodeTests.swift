@@ -1,8 +1,9 @@
 import FollowupCore
-import FollowupStorage
 import Foundation
 import Logging
 import Testing
+
+@testable import FollowupStorage
 
 /// What only the shared engine does: several nodes on one database claim disjoint work, wake
 /// each other and beat; plus its URL and password handling, which need no server.
@@ -89,6 +90,40 @@ import Testing
             let again = try await b.claimNotifications(now: now, limit: 1000, leaseUntil: lease)
             #expect(Set(again.map(\.id)) == Set(claimedByA))
             #expect(try await b.releaseClaims(now: now) == 240)
+        }
+    }
+
+    @Test func onlyTheNodeHoldingTheLeaseDecidesWhatFollowsADelivery() async throws {
+        try await withTwoNodes { a, b in
+            let t0 = self.t0
+            let make: @Sendable (CaseID) throws -> StoredChange = { id in
+                var change = StoredChange(
+                    case: try CaseMachine.open(StoreFixture.request(1), id: id, in: StoreFixture.env(t0)).case)
+                change.outbox = [OutboxStoreTests.row("\(id)-1", id, at: t0)]
+                return change
+            }
+            let id = try #require(try await a.openCases([make]).first?.get().id)
+            let row = "\(id)-1"
+            // Node a claims with a short lease and is slow; when the lease ends, b claims.
+            let claimedByA = try await a.claimNotifications(now: t0, limit: 10, leaseUntil: t0.addingTimeInterval(60))
+            #expect(claimedByA.map(\.id) == [row])
+            let later = t0.addingTimeInterval(61)
+            let claimedByB = try await b.claimNotifications(
+                now: later, limit: 10, leaseUntil: later.addingTimeInterval(600))
+            #expect(claimedByB.map(\.id) == [row])
+            func delivered(at time: Date) -> DeliveryRecord {
+                DeliveryRecord(
+                    id: row, attempt: DeliveryAttempt(number: 0, at: time, result: "delivered"), next: .delivered)
+            }
+            // a's late answer is kept in the history but leaves b's claim alone.
+            try await a.recordDeliveries([delivered(at: later.addingTimeInterval(1))])
+            var stored = try #require(try await b.notification(row))
+            #expect(stored.state == .pending, "the row is still b's to finish")
+            #expect(try await a.releaseClaims(now: later) == 0, "a holds nothing")
+            try await b.recordDeliveries([delivered(at: later.addingTimeInterval(2))])
+            stored = try #require(try await b.notification(row))
+            #expect(stored.state == .delivered)
+            #expect(try await b.deliveryAttempts(of: row).map(\.result) == ["delivered", "delivered"])
         }
     }
 
@@ -192,6 +227,27 @@ import Testing
             #expect(error.message.contains("postgres://desk@127.0.0.1:1/followupd"))
             #expect(!error.message.contains("s3cr3t"))
             #expect(!"\(error)".contains("s3cr3t"))
+        }
+    }
+
+    @Test(arguments: [
+        ("postgres://desk@db.example/cases", PostgresLocation.TLSMode.verifyFull),
+        ("postgres://desk@10.1.2.3:5433/cases", .verifyFull),
+        ("postgres://desk@localhost/cases", .prefer),
+        ("postgres://desk@127.0.0.1/cases", .prefer),
+        ("postgres://desk@/cases?host=/run/postgresql", .prefer),
+        ("postgres://desk@db.example/cases?sslmode=require", .require),
+        ("postgres://desk@db.example/cases?sslmode=require&sslrootcert=/etc/ssl/certs/ca-certificates.crt", .verifyCA),
+        ("postgres://desk@db.example/cases?sslmode=disable", .disable),
+    ])
+    func aServerOnAnotherMachineIsVerifiedUnlessTheURLSaysOtherwise(url: String, mode: PostgresLocation.TLSMode) throws
+    {
+        #expect(try PostgresLocation(url: url).tlsMode == mode)
+    }
+
+    @Test func anUnreadableCAFileIsRefusedNamingIt() {
+        #expect(throws: FollowupError.self) {
+            _ = try PostgresLocation(url: "postgres://desk@db.example/cases?sslrootcert=/nonexistent/ca.pem")
         }
     }
 

@@ -137,19 +137,10 @@ import Testing
             #expect((final.nodes ?? []).count >= 2, "the nodes seen alive: \(final.nodes ?? [])")
 
             // Every case's two stages exactly once on its timeline.
-            var ids: [String] = []
-            var after: String?
-            repeat {
-                let page = try APICoding.decoder().decode(
-                    CaseList.self,
-                    from: Data(
-                        try RawClient.request(
-                            socket, "GET", "/v1/cases?limit=100" + (after.map { "&after=\($0)" } ?? "")
-                        )
-                        .body.utf8))
-                ids += page.cases.map(\.id)
-                after = page.next
-            } while after != nil
+            // Read in one `followupctl list`, as a person would (it follows the daemon's pages).
+            let listed = try FollowupctlProcess(nodes[0].workspace)("--json", "list")
+            #expect(listed.status == 0, "\(listed.stderr)")
+            let ids = try APICoding.decoder().decode(CaseList.self, from: Data(listed.stdout.utf8)).cases.map(\.id)
             #expect(ids.count == total)
             for id in ids.prefix(30) {
                 let shown = try APICoding.decoder().decode(
