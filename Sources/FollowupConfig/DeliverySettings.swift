@@ -8,7 +8,8 @@ public struct NotificationSettings: Sendable, Hashable {
     public var maxAttempts: Int
     /// The first retry's delay; later ones grow exponentially (with jitter) up to ``retryMax``.
     public var retryInitial: Duration
-    /// The longest delay between two attempts (at least ``retryInitial``).
+    /// The longest delay between two attempts (at least ``retryInitial``), a webhook's
+    /// `Retry-After` included.
     public var retryMax: Duration
     /// How long one delivery (an HTTP request, a `sendmail` run) may take.
     public var timeout: Duration

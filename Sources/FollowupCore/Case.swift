@@ -62,6 +62,11 @@ public struct Case: Sendable, Hashable, Codable {
     /// Whether the case is flagged sensitive: notes and returns stay in the database.
     public var isSensitive: Bool { !sensitive.isEmpty }
 
+    /// When the case began: its first contact's send time when that came before the case was
+    /// recorded (a request sent days earlier), else when it was recorded. No event on the
+    /// case happened before it.
+    public var openedAt: Date { min(createdAt, attempts.first?.at ?? createdAt) }
+
     enum CodingKeys: String, CodingKey {
         case id, kind, state, client, partner, subject, verification, owner, leader, flags, sensitive
         case deadline, cycle, attempts, returns, reports, timers, cancellation

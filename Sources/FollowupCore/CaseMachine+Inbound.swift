@@ -3,7 +3,7 @@ import Foundation
 /// What mail read from the inbound Maildir does to a case (§4.5).
 extension CaseMachine {
     /// A reply read from the inbound Maildir: recorded as a return of `kind` like one a
-    /// technician records, and the owner is told (`case.partner_replied`, with `excerpt` unless
+    /// technician records (at its `Date:` when plausible, else now), and the owner is told (`case.partner_replied`, with `excerpt` unless
     /// the case is sensitive) so a mere acknowledgement can be reclassified.
     static func mailReceived(
         kind: ReturnKind, at: Date?, text: String?, from: String, excerpt: String?, _ builder: inout TransitionBuilder
@@ -11,6 +11,9 @@ extension CaseMachine {
         let subject = builder.current
         let body = text.map { String($0.prefix(20_000)) }.flatMap { $0.isEmpty ? nil : $0 }
         let note = "e-mail de \(from)" + (body.map { ":\n\($0)" } ?? "")
+        // A `Date:` that cannot be when the reply was written (before the case, in the future,
+        // from 1900) is replaced by the time the mail is recorded, which is when it was received.
+        let at = at.flatMap { Validate.isEventTime($0, on: subject, now: builder.env.now) ? $0 : nil }
         try partnerReturned(kind: kind, at: at, note: note, &builder)
         guard kind != .auto else { return }
         let shown = subject.isSensitive ? nil : excerpt.flatMap { $0.isEmpty ? nil : $0 }

@@ -90,7 +90,8 @@ extension CaseMachine {
     }
 
     private static func ownerReminder(_ builder: inout TransitionBuilder) {
-        guard let k = builder.current.timers.ownerReminder?.advance(on: builder.env.calendar) else { return }
+        guard let k = builder.current.timers.ownerReminder?.advance(on: builder.env.calendar, now: builder.env.now)
+        else { return }
         builder.record(.ownerReminded, by: CaseEnvironment.daemon) {
             $0.stage = Stage.Kind.ownerReminder.rawValue
             $0.ordinal = k
@@ -109,7 +110,8 @@ extension CaseMachine {
     }
 
     private static func clientReminder(_ builder: inout TransitionBuilder) {
-        guard let k = builder.current.timers.clientReminder?.advance(on: builder.env.calendar) else { return }
+        guard let k = builder.current.timers.clientReminder?.advance(on: builder.env.calendar, now: builder.env.now)
+        else { return }
         builder.record(.clientReminded, by: CaseEnvironment.daemon) {
             $0.stage = Stage.Kind.clientReminder.rawValue
             $0.ordinal = k

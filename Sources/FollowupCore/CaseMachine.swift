@@ -24,6 +24,8 @@ public enum CaseMachine {
         let verification = try Validate.text(new.verification, field: "verification")
         let owner = try Validate.text(new.owner, field: "owner", limit: 200)
         let sentAt = try Validate.pastOrNow(new.sentAt, field: "sent_at", now: env.now)
+        let deadline = try Validate.timeIfGiven(new.deadline, field: "deadline", now: env.now)
+        let implementationAt = try Validate.timeIfGiven(new.implementationAt, field: "implementation_at", now: env.now)
         let escalatedTo = try Validate.escalation(new.escalatedTo)
         var messageID = try new.messageID.map { (id) throws(FollowupError) in
             try Validate.messageID(id, field: "message_id")
@@ -52,8 +54,8 @@ public enum CaseMachine {
         let opened = Case(
             id: id, kind: .thirdParty, state: .awaitingPartner, client: client, partner: partner,
             subject: subject, verification: verification, owner: owner, leader: new.leader, flags: [:],
-            sensitive: Array(Set(new.sensitive)).sorted(), deadline: new.deadline, escalatedTo: escalatedTo,
-            implementationAt: new.implementationAt, createdAt: env.now, firstMessageID: messageID,
+            sensitive: Array(Set(new.sensitive)).sorted(), deadline: deadline, escalatedTo: escalatedTo,
+            implementationAt: implementationAt, createdAt: env.now, firstMessageID: messageID,
             cycle: Cycle(number: 1, startedAt: sentAt), attempts: [attempt], returns: [], reports: [],
             timers: Timers(), lastSeq: 0, reminderSeries: 0, updatedAt: env.now)
         var builder = TransitionBuilder(opened, env)
@@ -64,10 +66,10 @@ public enum CaseMachine {
         if let firstMail { builder.actions.append(.mailPartner(firstMail)) }
         builder.armPartnerTimers(from: sentAt)
         builder.armWarnings()
-        if new.deadline != nil || escalatedTo != nil {
+        if deadline != nil || escalatedTo != nil {
             builder.notify(
                 .priorityRequested, [.leaders], needsAck: true,
-                priorityRequest(deadline: new.deadline, escalatedTo: escalatedTo))
+                priorityRequest(deadline: deadline, escalatedTo: escalatedTo))
         }
         return builder.transition
     }
@@ -125,7 +127,7 @@ public enum CaseMachine {
 
         case .partnerRefused(let at, let note):
             guard state.isOpen, subject.kind == .thirdParty else { throw refuse() }
-            _ = try Validate.pastOrNow(at, field: "at", now: env.now)
+            _ = try Validate.eventTime(at, field: "at", on: subject, now: env.now)
             let note = try Validate.text(note ?? "", field: "note")
             builder.record(.partnerRefused, note: note)
             builder.issueReport(.partnerRefused)
@@ -175,7 +177,7 @@ public enum CaseMachine {
         throws(FollowupError)
     {
         let state = builder.current.state
-        let at = try Validate.pastOrNow(at, field: "at", now: builder.env.now)
+        let at = try Validate.eventTime(at, field: "at", on: builder.current, now: builder.env.now)
         let seq = builder.record(.partnerReplied, note: note) { $0.returnKind = kind }
         builder.current.returns.append(PartnerReturn(seq: seq, at: at, kind: kind))
         switch kind {
@@ -195,7 +197,7 @@ public enum CaseMachine {
     private static func contactSent(_ contact: ContactRecord, _ builder: inout TransitionBuilder) throws(FollowupError)
     {
         let env = builder.env
-        let at = try Validate.pastOrNow(contact.at, field: "at", now: env.now)
+        let at = try Validate.eventTime(contact.at, field: "at", on: builder.current, now: env.now)
         let messageID = try contact.messageID.map { (id) throws(FollowupError) in
             try Validate.messageID(id, field: "message_id")
         }
@@ -254,7 +256,7 @@ public enum CaseMachine {
             changed("leader", before.leader, leader)
         }
         if let deadline = update.deadline {
-            builder.current.deadline = deadline
+            builder.current.deadline = try Validate.timeIfGiven(deadline, field: "deadline", now: builder.env.now)
             changed("deadline", before.deadline.map(Timestamp.format), deadline.map(Timestamp.format))
         }
         if let escalated = update.escalatedTo {
@@ -264,7 +266,8 @@ public enum CaseMachine {
             changed("escalated_to", before.escalatedTo, builder.current.escalatedTo)
         }
         if let implementation = update.implementationAt {
-            builder.current.implementationAt = implementation
+            builder.current.implementationAt = try Validate.timeIfGiven(
+                implementation, field: "implementation_at", now: builder.env.now)
             changed(
                 "implementation_at", before.implementationAt.map(Timestamp.format),
                 implementation.map(Timestamp.format))

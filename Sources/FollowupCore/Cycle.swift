@@ -26,11 +26,16 @@ public struct Cycle: Sendable, Hashable, Codable {
     }
 }
 
-/// A repeating reminder: reminder k is due at `base + k × every` on the case's calendar.
+/// A repeating reminder: reminder k is due at `base + (k − resumedAfter) × every` on the
+/// case's calendar.
+///
+/// A series never makes up for elapsed periods one by one: when a reminder fires after the
+/// next one was already due (the daemon was down, or the series counts from long ago), that
+/// one reminder stands for all of them and the series resumes from then.
 public struct ReminderSeries: Sendable, Hashable, Codable {
     /// Distinguishes this series from earlier ones of the same case (part of the stage key).
     public var series: Int
-    /// What the reminders count from.
+    /// What the reminders count from: where the series was armed, or where it last resumed.
     public var base: Date
     /// The interval, read from the policy when the series was armed.
     public var every: WorkDuration
@@ -38,12 +43,42 @@ public struct ReminderSeries: Sendable, Hashable, Codable {
     public var sent: Int
     /// When reminder `sent + 1` is due.
     public var nextAt: Date
+    /// Reminders carried out when the series last resumed from `base` (0 while it never fell behind).
+    public var resumedAfter: Int = 0
 
-    /// Counts the reminder due now as sent and arms the next one; returns its ordinal k.
-    mutating func advance(on calendar: WorkCalendar) -> Int {
+    /// Counts the reminder due at `now` as sent and arms the next one; returns its ordinal k.
+    ///
+    /// The next one is due `every` after the previous due time, or `every` after `now` when
+    /// that moment already passed: at most one catch-up reminder, never one per elapsed period.
+    mutating func advance(on calendar: WorkCalendar, now: Date) -> Int {
         sent += 1
-        nextAt = calendar.adding(every.times(sent + 1), to: base)
+        let next = calendar.adding(every.times(sent + 1 - resumedAfter), to: base)
+        if next > now {
+            nextAt = next
+        } else {
+            base = now
+            resumedAfter = sent
+            nextAt = calendar.adding(every, to: now)
+        }
         return sent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case series, base, every, sent, nextAt
+        case resumedAfter = "resumed_after"
+    }
+}
+
+extension ReminderSeries {
+    /// Reads a stored series; documents written before `resumed_after` existed never resumed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        series = try container.decode(Int.self, forKey: .series)
+        base = try container.decode(Date.self, forKey: .base)
+        every = try container.decode(WorkDuration.self, forKey: .every)
+        sent = try container.decode(Int.self, forKey: .sent)
+        nextAt = try container.decode(Date.self, forKey: .nextAt)
+        resumedAfter = try container.decodeIfPresent(Int.self, forKey: .resumedAfter) ?? 0
     }
 }
 

@@ -51,13 +51,48 @@ enum Validate {
             emails: try addresses(partner.emails, field: "partner.emails"))
     }
 
-    /// A time not later than now (plus a small tolerance); nil means now.
+    /// A time a client or a mail supplies, checked against ``TimeBounds`` (SPEC §6.3
+    /// "Correction (times)"): from 2000-01-01 to ten years from now.
+    static func time(_ value: Date, field: String, now: Date) throws(FollowupError) -> Date {
+        guard TimeBounds.accepts(value, now: now) else {
+            throw .invalid(
+                field,
+                "\(Timestamp.format(value)) is outside the times the desk accepts "
+                    + "(from 2000-01-01 to ten years from now)")
+        }
+        return value
+    }
+
+    /// An optional time a client supplies: nil stays nil, anything else as ``time(_:field:now:)``.
+    static func timeIfGiven(_ value: Date?, field: String, now: Date) throws(FollowupError) -> Date? {
+        guard let value else { return nil }
+        return try time(value, field: field, now: now)
+    }
+
+    /// A time not later than now (plus a small tolerance) and within ``TimeBounds``; nil means now.
     static func pastOrNow(_ value: Date?, field: String, now: Date) throws(FollowupError) -> Date {
         guard let value else { return now }
         guard value.timeIntervalSince(now) <= CaseMachine.futureTolerance else {
             throw .invalid(field, "\(Timestamp.format(value)) is in the future")
         }
-        return value
+        return try time(value, field: field, now: now)
+    }
+
+    /// When an event on `subject` happened: not in the future, not before the case was opened
+    /// (either with the tolerance for clock skew), within ``TimeBounds``; nil means now.
+    static func eventTime(_ value: Date?, field: String, on subject: Case, now: Date) throws(FollowupError) -> Date {
+        let at = try pastOrNow(value, field: field, now: now)
+        guard subject.openedAt.timeIntervalSince(at) <= CaseMachine.futureTolerance else {
+            throw .invalid(
+                field,
+                "\(Timestamp.format(at)) is before \(subject.id) was opened (\(Timestamp.format(subject.openedAt)))")
+        }
+        return at
+    }
+
+    /// Whether `value` could be when an event on `subject` happened (see ``eventTime(_:field:on:now:)``).
+    static func isEventTime(_ value: Date, on subject: Case, now: Date) -> Bool {
+        (try? eventTime(value, field: "at", on: subject, now: now)) != nil
     }
 
     /// `N2` or `N3`.

@@ -144,9 +144,9 @@ public struct Daemon: Sendable {
                 notifier.ready(status: initialStatus)
                 logger.info("followupd ready", metadata: ["followup.event": "ready"])
             })
-        let tolerance = notifier.watchdogInterval.map { Double($0.components.seconds) } ?? 60
+        let tolerance = notifier.watchdogInterval ?? .seconds(60)
         let watchdog = WatchdogService(
-            notifier: notifier, healthy: { _ in scheduler.isHealthy(at: clock.now(), tolerance: tolerance) },
+            notifier: notifier, healthy: { scheduler.isHealthy(tolerance: tolerance) },
             status: summary, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server), .init(service: scheduler), .init(service: dispatcher), .init(service: reloader),

@@ -302,7 +302,11 @@ public final class Dispatcher: Service {
 }
 
 /// Exponential backoff with jitter (§4.1): the n-th retry waits between half and all of
-/// `initial × 2^(n-1)`, never more than `max`, never less than the recipient's `Retry-After`.
+/// `initial × 2^(n-1)`, never more than `max`.
+///
+/// A recipient's `Retry-After` is a floor honoured up to `max` (§6.3 "Correction (times)"):
+/// an endpoint cannot park a notification for a century, which would also hold back every
+/// later notification of its case on that channel.
 public enum Backoff {
     public static func delay(
         attempt: Int, initial: Duration, max: Duration, retryAfter: Duration?,
@@ -312,7 +316,7 @@ public enum Backoff {
         let ceiling = Swift.max(max.seconds, first)
         let full = Swift.min(ceiling, first * pow(2, Double(Swift.max(0, attempt - 1))))
         let jittered = random((full / 2)...full)
-        return Swift.max(jittered, retryAfter?.seconds ?? 0)
+        return Swift.max(jittered, Swift.min(retryAfter?.seconds ?? 0, ceiling))
     }
 }
 

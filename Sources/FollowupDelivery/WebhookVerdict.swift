@@ -46,14 +46,21 @@ public enum WebhookVerdict {
 
     /// How long `Retry-After` asks to wait: whole seconds, or the time until an HTTP date (0 when
     /// it is past); nil when absent or unreadable.
+    ///
+    /// What it asks is reported as is, up to ``longestDelay`` (larger numbers mean the same);
+    /// the backoff honours it only up to `notifications.retry_max`.
     public static func delay(_ retryAfter: String?, now: Date) -> Duration? {
         guard let text = retryAfter?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         if text.utf8.allSatisfy({ (48...57).contains($0) }) {
-            return .seconds(Int64(text) ?? .max)
+            return min(.seconds(Int64(text) ?? .max), longestDelay)
         }
         guard let date = httpDate(text) else { return nil }
-        return .seconds(Int64(max(0, date.timeIntervalSince(now).rounded(.up))))
+        let seconds = date.timeIntervalSince(now).rounded(.up)
+        return seconds >= longestDelay.seconds ? longestDelay : .seconds(Int64(max(0, seconds)))
     }
+
+    /// The longest wait a `Retry-After` is read as: a thousand years.
+    public static let longestDelay = Duration.seconds(1000 * 31_557_600)
 
     /// An HTTP date (RFC 9110 §5.6.7): IMF-fixdate, or the obsolete RFC 850 and asctime forms.
     static func httpDate(_ text: String) -> Date? {

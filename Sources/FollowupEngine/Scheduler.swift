@@ -22,14 +22,15 @@ public final class Scheduler: Service {
     let logger: Logger
     let batchSize: Int
     let recheckInterval: TimeInterval
-    private let heartbeat = Mutex<Heartbeat>(.working(since: .distantPast))
+    private let heartbeat: Mutex<Heartbeat>
     private let catchingUp = Mutex(false)
     let stallForTesting: Bool
 
-    /// What the loop is doing: working on due stages since an instant, or asleep until one.
+    /// What the loop is doing: working on due stages since an instant, or asleep until one,
+    /// both on the monotonic clock (a wall-clock step must not make a sleeping loop look stuck).
     public enum Heartbeat: Sendable, Equatable {
-        case working(since: Date)
-        case sleeping(until: Date)
+        case working(since: ContinuousClock.Instant)
+        case sleeping(until: ContinuousClock.Instant)
     }
 
     public init(
@@ -46,19 +47,28 @@ public final class Scheduler: Service {
         self.logger = logger
         self.batchSize = batchSize
         self.recheckInterval = recheckInterval
+        heartbeat = Mutex(.working(since: clock.monotonicNow()))
     }
 
     /// Whether the scheduler is working through more due stages than one batch (a storm, a
     /// catch-up): the delivery worker lets it commit them first.
     public var isCatchingUp: Bool { catchingUp.withLock { $0 } }
 
-    /// Whether the loop is alive at `now` (for the watchdog): it went round less than
-    /// `tolerance` ago, or it sleeps until a deadline not more than `tolerance` past.
-    public func isHealthy(at now: Date, tolerance: TimeInterval) -> Bool {
+    /// Whether the loop is alive at the monotonic instant `now` (for the watchdog): it went
+    /// round less than `tolerance` ago, or it sleeps until a wake-up not more than `tolerance` past.
+    ///
+    /// Measured on the monotonic clock the loop sleeps on: a wall clock set forward while the
+    /// loop sleeps changes nothing here (the loop notices the jump at its next re-check).
+    public func isHealthy(at now: ContinuousClock.Instant, tolerance: Duration) -> Bool {
         switch heartbeat.withLock({ $0 }) {
-        case .working(let since): now.timeIntervalSince(since) < tolerance
-        case .sleeping(let until): now.timeIntervalSince(until) < tolerance
+        case .working(let since): now - since < tolerance
+        case .sleeping(let until): now - until < tolerance
         }
+    }
+
+    /// Whether the loop is alive now, on the scheduler's own clock (see ``isHealthy(at:tolerance:)``).
+    public func isHealthy(tolerance: Duration) -> Bool {
+        isHealthy(at: clock.monotonicNow(), tolerance: tolerance)
     }
 
     public func run() async throws {
@@ -74,7 +84,8 @@ public final class Scheduler: Service {
         var failures = 0
         while !Task.isCancelled {
             let now = clock.now()
-            heartbeat.withLock { $0 = .working(since: now) }
+            let started = clock.monotonicNow()
+            heartbeat.withLock { $0 = .working(since: started) }
             let wakeAt: Date
             do {
                 let busy = try await runDue(now: now)
@@ -101,7 +112,9 @@ public final class Scheduler: Service {
                 try await Task.sleep(for: .seconds(86_400 * 365))
             }
             if wakeAt > now {
-                heartbeat.withLock { $0 = .sleeping(until: wakeAt) }
+                // The sleep lasts `wakeAt - now` on the monotonic clock, whatever the wall clock does.
+                let wake = clock.monotonicNow().advanced(by: .seconds(wakeAt.timeIntervalSince(now)))
+                heartbeat.withLock { $0 = .sleeping(until: wake) }
                 await doorbell.wait(until: wakeAt, on: clock)
             }
         }

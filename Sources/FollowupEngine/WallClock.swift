@@ -2,9 +2,15 @@ import Foundation
 import Synchronization
 
 /// The time as the engine reads it and waits on it; injected so tests drive time by hand.
+///
+/// Two readings: the wall clock (``now()``, what deadlines are stored in) and the monotonic
+/// clock (``monotonicNow()``, what sleeps are measured on). Only the first one can step.
 public protocol WallClock: Sendable {
     /// The current instant.
     func now() -> Date
+    /// The current instant of the monotonic clock that sleeps are measured on: it never
+    /// steps when the wall clock is set, so liveness (the watchdog) is measured on it.
+    func monotonicNow() -> ContinuousClock.Instant
     /// Returns at `deadline` (or soon after); throws `CancellationError` when cancelled.
     func sleep(until deadline: Date) async throws
 }
@@ -19,6 +25,8 @@ public struct SystemClock: WallClock {
 
     public func now() -> Date { Date() }
 
+    public func monotonicNow() -> ContinuousClock.Instant { .now }
+
     public func sleep(until deadline: Date) async throws {
         let interval = deadline.timeIntervalSinceNow
         guard interval > 0 else { return }
@@ -28,8 +36,10 @@ public struct SystemClock: WallClock {
 
 /// A clock that moves only when told to, for tests and simulations.
 ///
-/// `advance(to:)` wakes every sleeper whose deadline has come; ``sleeps`` yields each
-/// deadline a sleeper starts waiting for, so a test can tell when the code under test is idle.
+/// `advance(to:)` moves both readings and wakes every sleeper whose deadline has come;
+/// `step(by:)` sets the wall clock alone, as an administrator or NTP does, and wakes nobody
+/// (the system's sleeps run on the monotonic clock). ``sleeps`` yields each deadline a
+/// sleeper starts waiting for, so a test can tell when the code under test is idle.
 public final class ManualClock: WallClock {
     private struct Sleeper {
         var deadline: Date
@@ -38,6 +48,7 @@ public final class ManualClock: WallClock {
 
     private struct State {
         var now: Date
+        var monotonic = ContinuousClock.now
         var sleepers: [UInt64: Sleeper] = [:]
         var nextID: UInt64 = 0
     }
@@ -54,10 +65,21 @@ public final class ManualClock: WallClock {
 
     public func now() -> Date { state.withLock { $0.now } }
 
-    /// Moves the clock to `instant` (never backwards) and wakes the sleepers that are due.
+    public func monotonicNow() -> ContinuousClock.Instant { state.withLock { $0.monotonic } }
+
+    /// Steps the wall clock by `seconds` (either way) without moving the monotonic clock or
+    /// waking anyone: a clock set by hand or by NTP while the daemon runs.
+    public func step(by seconds: TimeInterval) {
+        state.withLock { $0.now = $0.now.addingTimeInterval(seconds) }
+    }
+
+    /// Moves the clock to `instant` (never backwards) and wakes the sleepers that are due; the
+    /// monotonic clock moves by as much.
     public func advance(to instant: Date) {
         let due = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
-            state.now = max(state.now, instant)
+            let later = max(state.now, instant)
+            state.monotonic = state.monotonic.advanced(by: .seconds(later.timeIntervalSince(state.now)))
+            state.now = later
             let ready = state.sleepers.filter { $0.value.deadline <= state.now }
             for id in ready.keys { state.sleepers[id] = nil }
             return ready.values.map(\.continuation)

@@ -7,17 +7,18 @@ import ServiceLifecycle
 /// and says `STOPPING=1` when the graceful shutdown begins.
 public final class WatchdogService: Service {
     let notifier: Notifier
-    let healthy: @Sendable (Date) -> Bool
+    let healthy: @Sendable () -> Bool
     let status: @Sendable () async -> String?
     let statusEvery: Duration
     let logger: Logger
 
     /// - Parameters:
-    ///   - healthy: whether the scheduler loop is alive at an instant (working recently, or
-    ///     asleep until a deadline not long past).
+    ///   - healthy: whether the scheduler loop is alive now (working recently, or asleep until
+    ///     a wake-up not long past), measured on the monotonic clock: systemd's watchdog counts
+    ///     on it too, and a wall-clock step must not stop the pings.
     ///   - status: the current one-line summary (nil when it cannot be had right now).
     public init(
-        notifier: Notifier, healthy: @escaping @Sendable (Date) -> Bool,
+        notifier: Notifier, healthy: @escaping @Sendable () -> Bool,
         status: @escaping @Sendable () async -> String?,
         statusEvery: Duration = .seconds(10), logger: Logger
     ) {
@@ -44,7 +45,7 @@ public final class WatchdogService: Service {
             do { try await Task.sleep(for: tick) } catch { break }
             if let line = await status() { notifier.status(line) }
             guard interval != nil else { continue }
-            if healthy(Date()) {
+            if healthy() {
                 notifier.watchdog()
                 stuck = false
             } else if !stuck {

@@ -104,7 +104,48 @@ import Testing
         let told = Backoff.delay(attempt: 1, initial: .seconds(5), max: .seconds(60), retryAfter: .seconds(120)) {
             $0.upperBound
         }
-        #expect(told == 120, "Retry-After is a floor")
+        #expect(told == 60, "Retry-After is honoured up to retry_max")
+        let floor = Backoff.delay(attempt: 1, initial: .seconds(5), max: .seconds(60), retryAfter: .seconds(30)) {
+            $0.upperBound
+        }
+        #expect(floor == 30, "below retry_max, Retry-After is a floor")
+        for absurd in [Duration.seconds(3_153_600_000), .seconds(Int64.max)] {
+            let delay = Backoff.delay(attempt: 1, initial: .seconds(5), max: .seconds(7200), retryAfter: absurd) {
+                $0.upperBound
+            }
+            #expect(delay == 7200, "\(absurd)")
+        }
+    }
+
+    /// A webhook answering `Retry-After: 99999999999999999999` parks the notification for
+    /// `retry_max` at most: the outbox lists it with a time anyone can read, and it is tried again.
+    @Test func anAbsurdRetryAfterWaitsRetryMaxAtMost() async throws {
+        let absurd = WebhookVerdict.delay("99999999999999999999", now: t0)
+        let bench = try bench([
+            "joana@desk.example": [
+                .retry(after: absurd, DeliveryDetail(httpStatus: 503, error: "HTTP 503")),
+                .delivered(DeliveryDetail(httpStatus: 200)),
+            ]
+        ])
+        defer { bench.remove() }
+        let opened = try await bench.open(1)
+        let desk = Desk(
+            store: bench.store, rulebooks: bench.rulebooks, clock: bench.clock, doorbell: Doorbell(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        _ = try await desk.apply(.partnerRefused(at: nil, note: "pediu contato direto"), to: opened.id, by: "joana")
+        let id = try #require(
+            try await bench.store.outbox(state: .pending, limit: 50).first { $0.recipient == "joana@desk.example" }?.id)
+
+        try await bench.dispatcher.runDue(now: bench.clock.now())
+        let row = try #require(try await bench.store.notification(id))
+        #expect(row.state == .pending)
+        #expect(row.nextAttemptAt <= t0.addingTimeInterval(60), "retry_max is 60 s here")
+        let listed = try JSONCoding.encoder().encode(try await bench.store.outbox(state: .pending, limit: 50))
+        #expect(!listed.isEmpty)
+
+        bench.clock.advance(to: row.nextAttemptAt)
+        try await bench.dispatcher.runDue(now: bench.clock.now())
+        #expect(try await bench.store.notification(id)?.state == .delivered)
     }
 
     @Test func aPartnerMailThatNeverLeftMarksItsAttemptFailedAndTellsTheOwner() async throws {

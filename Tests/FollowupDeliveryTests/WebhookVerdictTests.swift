@@ -53,6 +53,10 @@ struct WebhookVerdictTests {
         #expect(WebhookVerdict.delay("Friday, 27-Nov-26 17:06:30 GMT", now: Self.now) == .seconds(90))
         #expect(WebhookVerdict.delay("Fri Nov 27 17:06:30 2026", now: Self.now) == .seconds(90))
         #expect(WebhookVerdict.delay("Fri, 27 Nov 2026 17:00:00 GMT", now: Self.now) == .zero, "a past date: now")
+        // Far too large to mean anything: read as the longest wait, which the backoff caps.
+        let huge = WebhookVerdict.delay("99999999999999999999", now: Self.now)
+        #expect(huge.map { $0 >= .seconds(3_153_600_000) } == true)
+        #expect(WebhookVerdict.delay("Fri, 31 Dec 9999 23:59:59 GMT", now: Self.now).map { $0 > .zero } == true)
         for unreadable in [nil, "", "soon", "-5", "1.5", "27/11/2026"] {
             #expect(WebhookVerdict.delay(unreadable, now: Self.now) == nil, "\(unreadable ?? "nil")")
         }

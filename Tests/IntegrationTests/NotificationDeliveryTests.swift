@@ -69,6 +69,37 @@ import Testing
         #expect(answer.status == 201, "\(answer.body)")
     }
 
+    /// An endpoint answering `Retry-After: 99999999999999999999` (or a century) is tried again
+    /// after `retry_max` at most, and the outbox listing keeps answering (§6.6).
+    @Test(arguments: ["99999999999999999999", "3153600000"])
+    func anAbsurdRetryAfterIsHonouredUpToRetryMax(retryAfter: String) async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let receiver = try WebhookReceiver(
+            in: workspace.directory.appendingPathComponent("receiver"), secret: Self.secret,
+            answers: ["503 retry-after=\(retryAfter)"])
+        defer { receiver.stop() }
+        try configure(workspace, webhook: receiver.url)
+        let daemon = try workspace.startDaemon()
+        defer { _ = daemon.terminate() }
+        let socket = Self.socket(workspace)
+        #expect(try await eventually { (try? RawClient.request(socket, "GET", "/v1/status").status) == 200 })
+
+        try Self.openCase(socket, 1, deadline: true)
+        #expect(try await eventually(timeout: 20) { receiver.requests().count >= 1 })
+        let listing = try RawClient.request(socket, "GET", "/v1/notifications")
+        #expect(listing.status == 200, "\(listing.body)")
+        let ctl = FollowupctlProcess(workspace)
+        let outbox = try ctl("outbox")
+        #expect(outbox.status == 0, "\(outbox.stderr)")
+        // retry_max is 2 s: the second attempt comes soon and is delivered.
+        #expect(
+            try await eventually(timeout: 20) { !receiver.delivered().isEmpty },
+            "\((try? Self.notifications(socket)) ?? [])")
+        #expect(daemon.process.isRunning, "\(daemon.stderr)")
+        #expect(try RawClient.request(socket, "GET", "/v1/notifications").status == 200)
+    }
+
     @Test func everyNotificationArrivesSignedRetriedUnderItsIDAndMailIsSpooled() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
