@@ -196,3 +196,26 @@ public struct ObsNoteJSON: Codable, Sendable, Hashable {
         self.text = text
     }
 }
+
+/// `POST /v1/backup`: where to write the copy.
+public struct BackupBody: Codable, Sendable, Hashable {
+    /// An absolute path, in a folder the daemon's user may write.
+    public var path: String
+
+    public init(path: String) { self.path = path }
+}
+
+/// The answer of `POST /v1/backup`.
+public struct BackupJSON: Codable, Sendable, Hashable {
+    public var path: String
+    public var bytes: Int
+    public var cases: Int
+    public var integrity: String
+
+    public init(path: String, bytes: Int, cases: Int, integrity: String) {
+        self.path = path
+        self.bytes = bytes
+        self.cases = cases
+        self.integrity = integrity
+    }
+}

@@ -32,7 +32,7 @@ public struct ControlAPI: HTTPResponder {
         "GET /v1/queue", "GET /v1/can-take", "GET /v1/entitlements/premium-site", "GET /v1/cancellations",
         "GET /v1/notifications", "GET /v1/notifications/{id}",
         "POST /v1/notifications/{id}/ack", "POST /v1/notifications/{id}/retry",
-        "POST /v1/reload",
+        "POST /v1/reload", "POST /v1/backup",
         "GET /metrics",
     ]
 
@@ -143,6 +143,19 @@ public struct ControlAPI: HTTPResponder {
             let outcome = await reload()
             guard outcome.reloaded else { throw FollowupError(Self.reloadRefused, outcome.message) }
             return try Self.json(.ok, outcome)
+        case "/v1/backup":
+            let body = try Self.decode(BackupBody.self, from: request)
+            let outcome = try await store.backup(to: body.path)
+            logger.notice(
+                "backup written",
+                metadata: [
+                    "followup.event": "backup_written", "followup.path": "\(outcome.path)",
+                    "followup.bytes": "\(outcome.bytes)", "followup.count": "\(outcome.cases)",
+                ])
+            return try Self.json(
+                .ok,
+                BackupJSON(path: outcome.path, bytes: outcome.bytes, cases: outcome.cases, integrity: outcome.integrity)
+            )
         case "/v1/cases":
             return method == .GET ? try await listCases(request) : try await openCase(request, peer: peer)
         case _ where route.hasPrefix("/v1/notifications/"):

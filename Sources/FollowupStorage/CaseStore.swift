@@ -190,6 +190,10 @@ public protocol CaseStore: Sendable {
     /// database: no case is loaded, whatever their number.
     func cancellationCounts(closedSince: Date?) async throws -> CancellationCounts
 
+    /// An online, checked copy of the whole database at `path` (§6.10); the shared engine
+    /// refuses (its backups are PostgreSQL's own: `pg_dump`).
+    func backup(to path: String) async throws -> BackupOutcome
+
     /// Forgets the answers stored before `date` (a retry is expected within minutes, not
     /// days); returns how many were forgotten.
     func forgetAnswers(before date: Date) async throws -> Int

@@ -50,6 +50,14 @@ extension PostgresCaseStore {
         return counts
     }
 
+    public func backup(to path: String) async throws -> BackupOutcome {
+        throw FollowupError(
+            .conflict,
+            "the cases are in PostgreSQL (\(description)): back them up with pg_dump, e.g. "
+                + "pg_dump --format=custom --file=followupd.dump DATABASE; followupctl backup copies the embedded SQLite database only"
+        )
+    }
+
     public func forgetAnswers(before date: Date) async throws -> Int {
         let cutOff = date.timeIntervalSince1970
         return try await rows("DELETE FROM idempotency WHERE created_at < \(cutOff) RETURNING 1").count

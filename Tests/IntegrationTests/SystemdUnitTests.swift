@@ -25,6 +25,7 @@ import Testing
 
     static let unitNames = [
         "followupd.service", "followupd.socket", "followupd-mailer.service", "followupd-mailer.timer",
+        "followupd-backup.service", "followupd-backup.timer",
     ]
 
     /// Every unit copied to a temporary folder, `/usr/bin/followup{d,ctl}` pointing at the built

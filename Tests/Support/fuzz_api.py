@@ -75,7 +75,6 @@ def main():
     socket_path, schema, seconds = sys.argv[1], sys.argv[2], sys.argv[3]
     report = sys.argv[4] if len(sys.argv) > 4 else None
     port = start_bridge(socket_path)
-    hooks_dir = os.path.dirname(os.path.abspath(__file__))
     folder = os.environ.get("FUZZ_SCRATCH", "/tmp")
     hooks_path = os.path.join(folder, "followupd_fuzz_hooks.py")
     with open(hooks_path, "w") as hooks:
@@ -96,7 +95,7 @@ def main():
     ]
     if report:
         command += ["--report", "junit", "--report-dir", report]
-    result = subprocess.run(command, env=env, cwd=hooks_dir)
+    result = subprocess.run(command, env=env, cwd=folder)
     sys.exit(result.returncode)
 
 
