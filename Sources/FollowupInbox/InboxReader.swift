@@ -19,8 +19,9 @@ import ServiceLifecycle
 /// New files are noticed at once (inotify on `new/`), with a rescan every `inbound.rescan` as
 /// a safety net. Exactly once: a message is recorded under its key (Message-ID, or a digest of
 /// it) in the same transaction as its effect, before the file moves, so a crash in between
-/// only leads to a recognised repeat. A message that cannot be parsed goes to `failed/` with a
-/// journal entry; nothing a message holds can stop the reader.
+/// only leads to a recognised repeat. A message that cannot be parsed, and a file that is not
+/// a regular file or is too large (never followed through a link, nor read without bound), go
+/// to `failed/` with a journal entry; nothing a message holds can stop the reader.
 public final class InboxReader: Service {
     let desk: Desk
     let store: any CaseStore
@@ -44,6 +45,11 @@ public final class InboxReader: Service {
     }
 
     var root: String { settings.maildir }
+    /// The largest message file read: the header and body limits together.
+    var maxFileBytes: Int {
+        let (sum, overflow) = limits.maxBodyBytes.addingReportingOverflow(limits.maxHeaderBytes)
+        return overflow ? Int.max - 1 : sum
+    }
     func folder(_ name: String) -> String { "\(root)/\(name)" }
 
     public func run() async throws {
@@ -111,11 +117,7 @@ public final class InboxReader: Service {
         let path = "\(folder("new"))/\(name)"
         let message: InboundMessage
         do {
-            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-            guard size <= limits.maxBodyBytes + limits.maxHeaderBytes else {
-                throw TooLarge(size: size)
-            }
-            message = try InboundMessage.parse(try Data(contentsOf: URL(fileURLWithPath: path)), limits: limits)
+            message = try InboundMessage.parse(try MessageFile.read(path, maxBytes: maxFileBytes), limits: limits)
         } catch {
             moveAside(name, reason: "\(error)")
             return "failed"
@@ -237,7 +239,7 @@ public final class InboxReader: Service {
         }
         let paths = ["cur", "new"].map { "\(folder($0))/\(record.file)" } + ["\(folder("cur"))/\(record.file):2,S"]
         guard let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }),
-            let message = try? InboundMessage.parse(Data(contentsOf: URL(fileURLWithPath: path)), limits: limits)
+            let message = try? InboundMessage.parse(MessageFile.read(path, maxBytes: maxFileBytes), limits: limits)
         else {
             throw FollowupError(
                 .conflict, "the message file \(record.file) is no longer in \(root): it cannot be recorded on a case")
@@ -269,10 +271,4 @@ public final class InboxReader: Service {
                 "followup.moved": "\(moved)",
             ])
     }
-}
-
-/// A message file larger than the inbox reads.
-struct TooLarge: Error, CustomStringConvertible {
-    var size: Int
-    var description: String { "\(size) bytes is more than the inbox reads" }
 }
