@@ -17,11 +17,12 @@ import ServiceLifecycle
 /// `cur/`. What matches nothing waits in the inbox for a person.
 ///
 /// New files are noticed at once (inotify on `new/`), with a rescan every `inbound.rescan` as
-/// a safety net. Exactly once: a message is recorded under its key (Message-ID, or a digest of
-/// it) in the same transaction as its effect, before the file moves, so a crash in between
-/// only leads to a recognised repeat. A message that cannot be parsed, and a file that is not
-/// a regular file or is too large (never followed through a link, nor read without bound), go
-/// to `failed/` with a journal entry; nothing a message holds can stop the reader.
+/// a safety net. Exactly once: a message is recorded under its key (a digest of its
+/// Message-ID, or of its bytes) in the same transaction as its effect, before the file moves,
+/// so a crash in between only leads to a recognised repeat. A message that cannot be parsed, a
+/// file that is not a regular file or is too large (never followed through a link, nor read
+/// without bound), and a message storage refuses go to `failed/` with a journal entry; only
+/// storage being unavailable stops a pass. Nothing a message holds can stop the reader.
 public final class InboxReader: Service {
     let desk: Desk
     let store: any CaseStore
@@ -93,11 +94,16 @@ public final class InboxReader: Service {
             do {
                 let outcome = try await read(name)
                 counts[outcome, default: 0] += 1
-            } catch {
+            } catch let error where Self.isUnavailable(error) {
                 logger.error(
                     "inbox: storage is unavailable; the message stays in new/ for the next pass",
                     metadata: ["followup.event": "storage_unavailable", "followup.error": "\(error)"])
                 return false
+            } catch {
+                // Storage refused this message (not storage being down): it would be refused on
+                // every pass, so it leaves new/ and the messages after it are still read.
+                moveAside(name, reason: "storage refused it: \(error)")
+                counts["failed", default: 0] += 1
             }
         }
         if !names.isEmpty {
@@ -112,7 +118,17 @@ public final class InboxReader: Service {
         return true
     }
 
+    /// Whether `error` means storage cannot be used right now (try the same message later)
+    /// rather than that it refused this one message.
+    static func isUnavailable(_ error: any Error) -> Bool {
+        // Shutting down: whatever failed is read again at the next start.
+        if error is CancellationError || Task.isCancelled { return true }
+        return (error as? FollowupError)?.code == .storageUnavailable
+    }
+
     /// Reads one message of `new/` and moves it on; returns what became of it.
+    ///
+    /// - Throws: what storage threw; the file is then still in `new/`.
     func read(_ name: String) async throws -> String {
         let path = "\(folder("new"))/\(name)"
         let message: InboundMessage
@@ -162,7 +178,7 @@ public final class InboxReader: Service {
         if caseID == nil { caseID = CaseTag.find(in: message.subject) }
         let from = message.from.first?.address ?? ""
         var record = InboundRecord(
-            id: message.messageID.map { String($0.prefix(300)) } ?? "sha256:\(message.fingerprint)",
+            id: message.messageID.map(MessageIDKey.inboxKey) ?? "sha256:\(message.fingerprint)",
             receivedAt: clock.now(), from: from, subject: String(message.subject.prefix(300)),
             messageID: message.messageID, kind: .reply, state: .unmatched, caseID: caseID, reason: "",
             excerpt: message.excerpt(maxCharacters: 300), file: file)

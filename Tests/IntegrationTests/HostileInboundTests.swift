@@ -10,8 +10,8 @@ import Testing
 #endif
 
 /// Hostile and odd things in the inbound Maildir (issue 13), read by the running daemon: files
-/// that are not messages. Whatever one file holds, the reader never hangs and never stops
-/// reading the files after it.
+/// that are not messages, bytes a database refuses, a message storage refuses. Whatever one
+/// file holds, the reader never hangs and never stops reading the files after it.
 @Suite(.serialized) struct HostileInboundTests {
     /// Where the daemon keeps its cases.
     enum Engine: String, CaseIterable, Sendable {
@@ -115,6 +115,84 @@ import Testing
             #expect(moved == "/dev/zero")
             #expect(FileManager.default.fileExists(atPath: outside))
             #expect(try ctl("status").status == 0, "the daemon still answers")
+        }
+    }
+
+    @Test func nulBytesInThreadHeadersOnPostgreSQLDoNotStopTheReader() async throws {
+        try await Self.withDaemon(.postgres) { workspace, ctl, _ in
+            let first = try InboundMailTests.openSent(ctl, client: "Padaria")
+            let second = try InboundMailTests.openSent(ctl, client: "Mercado")
+            let thread = try #require(try ctl.show(first).firstMessageID)
+            let raw = [
+                "From: Suporte\u{0} SIEG <suporte@sieg.example>", "To: suporte@desk.example",
+                "Subject: Re: [\(first)] Nota\u{0} fiscal\u{1B}[31m",
+                "Message-ID: <nul\u{0}id@sieg.example>",
+                "In-Reply-To: \(thread)", "References: <a\u{0}b@x.example> \(thread)",
+                "Content-Type: text/plain; charset=utf-8", "", "Certificado reinstalado.", "",
+            ].joined(separator: "\r\n")
+            try InboundMailTests.deliver(
+                workspace, name: "1.nul", from: "", subject: "", body: "", raw: raw)
+            try InboundMailTests.deliver(
+                workspace, name: "2.fine", from: "suporte@sieg.example",
+                subject: "Re: [\(second)] Nota fiscal",
+                body: "Tudo certo.")
+            #expect(
+                try await eventually(timeout: 30) { try ctl.show(second).state == .awaitingUs },
+                "the message after the one with NUL bytes was read")
+            #expect(
+                try ctl.show(first).state == .awaitingUs, "the NUL message itself was recorded on its case")
+            let kept = try #require(try InboundMailTests.inbox(ctl).first { $0.case == first })
+            #expect(
+                kept.id == MessageIDKey.inboxKey("nulid@sieg.example"), "keyed on the id without its NUL")
+            #expect(kept.subject == "Re: [\(first)] Nota fiscal [31m")
+            #expect(kept.from == "suporte@sieg.example")
+        }
+    }
+
+    @Test(arguments: Engine.allCases)
+    func aMessageStorageRefusesGoesToFailedAndLaterOnesAreRead(engine: Engine) async throws {
+        try await Self.withDaemon(engine) { workspace, ctl, runSQL in
+            let first = try InboundMailTests.openSent(ctl, client: "Padaria")
+            let second = try InboundMailTests.openSent(ctl, client: "Mercado")
+            // Storage itself refuses one message (a trigger stands in for any per-row refusal).
+            switch engine {
+            case .sqlite:
+                try runSQL(
+                    """
+                    CREATE TRIGGER refuse_poison BEFORE INSERT ON inbox
+                    WHEN instr(CAST(NEW.doc AS TEXT), 'poison-pill') > 0
+                    BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END;
+                    """)
+            case .postgres:
+                try runSQL(
+                    """
+                    CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      IF position('poison-pill' IN convert_from(NEW.doc, 'UTF8')) > 0 THEN
+                        RAISE EXCEPTION 'refused by a test trigger';
+                      END IF;
+                      RETURN NEW;
+                    END $$;
+                    CREATE TRIGGER refuse_poison BEFORE INSERT ON inbox
+                    FOR EACH ROW EXECUTE FUNCTION refuse_poison();
+                    """)
+            }
+            try InboundMailTests.deliver(
+                workspace, name: "1.poison", from: "suporte@sieg.example",
+                subject: "Re: [\(first)] Nota fiscal",
+                body: "poison-pill")
+            try InboundMailTests.deliver(
+                workspace, name: "2.fine", from: "suporte@sieg.example",
+                subject: "Re: [\(second)] Nota fiscal",
+                body: "Tudo certo.")
+            #expect(
+                try await eventually(timeout: 30) { try ctl.show(second).state == .awaitingUs },
+                "the message after the refused one was read")
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: Self.folder(workspace, "failed")) == [
+                    "1.poison"
+                ])
+            #expect(try ctl.show(first).state == .awaitingPartner, "the refused message changed nothing")
         }
     }
 }
