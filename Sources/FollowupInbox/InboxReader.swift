@@ -14,7 +14,10 @@ import ServiceLifecycle
 /// Reads the partners' replies from the inbound Maildir (§4.5): each new message is parsed,
 /// matched to its case (thread headers first, then the `[FU-n]` tag), classified (automatic
 /// reply, bounce, reply) and recorded on the case through the desk; then the file moves to
-/// `cur/`. What matches nothing waits in the inbox for a person.
+/// `cur/`. What matches nothing waits in the inbox for a person, and so does what matches a
+/// case but does not come from the partner: a reply or automatic reply counts only from one of
+/// the partner's addresses on the case or a domain configured for the partner
+/// (`partners[].domains`), a bounce only from the mail system (see ``InboundClassifier``).
 ///
 /// New files are noticed at once (inotify on `new/`), with a rescan every `inbound.rescan` as
 /// a safety net. Exactly once: a message is recorded under its key (a digest of its
@@ -163,7 +166,12 @@ public final class InboxReader: Service {
     func triage(_ message: InboundMessage, file: String) async throws -> (InboundRecord, CaseCommand?) {
         let kind = classifier.kind(of: message)
         var ids = message.threadIDs
-        if case .bounce(let failure) = kind, let original = failure.originalMessageID { ids.insert(original, at: 0) }
+        if case .bounce(let failure) = kind, let original = failure.originalMessageID {
+            ids.insert(original, at: 0)
+        } else if let original = message.deliveryReport?.originalMessageID {
+            // A report not from the mail system still names the case, for a person to judge.
+            ids.append(original)
+        }
         var caseID: CaseID?
         for id in ids {
             if let found = CaseTag.fromMessageID(id) {
@@ -216,13 +224,15 @@ public final class InboxReader: Service {
                 address: failure.recipients.first ?? "?", messageID: failure.originalMessageID,
                 diagnostic: failure.diagnostic.map { String($0.prefix(300)) })
         case .automatic(let why):
+            if checkSender, let refusal = senderRefusal(from, subject) {
+                record.reason = "automatic reply (\(why)): \(refusal)"
+                return nil
+            }
             record.reason = "automatic reply (\(why))"
             return .mailReceived(kind: .auto, at: at, text: message.newText, from: from, excerpt: nil)
         case .reply:
-            if checkSender, !Self.isPartner(from, subject.partner) {
-                record.reason =
-                    "\(from.isEmpty ? "the sender" : from) is not one of \(subject.partner?.name ?? "the partner")'s "
-                    + "addresses or its domain"
+            if checkSender, let refusal = senderRefusal(from, subject) {
+                record.reason = refusal
                 return nil
             }
             let returnKind: ReturnKind = settings.defaultKind == .ack ? .ack : .info
@@ -233,15 +243,27 @@ public final class InboxReader: Service {
         }
     }
 
-    /// Whether `address` is one of the partner's addresses or in one of their domains.
-    static func isPartner(_ address: String, _ partner: PartnerContact?) -> Bool {
-        guard let partner, let at = address.lastIndex(of: "@") else { return false }
+    /// Why mail from `from` may not speak for the partner of `subject`, or nil when it may.
+    func senderRefusal(_ from: String, _ subject: Case) -> String? {
+        let domains = subject.partner.flatMap { desk.configuredPartner(named: $0.name)?.domains } ?? []
+        guard !Self.isPartner(from, emails: subject.partner?.emails ?? [], domains: domains) else { return nil }
+        return "\(from.isEmpty ? "the sender" : from) is not one of \(subject.partner?.name ?? "the partner")'s "
+            + "addresses on \(subject.id) nor in a domain configured for it (partners[].domains): "
+            + "assign it if it is the partner's"
+    }
+
+    /// Whether `address` speaks for a partner: it is one of the partner's `emails` (on the
+    /// case), or its domain is one of `domains` (configured for the partner, never free-mail).
+    ///
+    /// The domain of a listed address does not count: a partner reached at a free-mail address
+    /// would otherwise let anyone with an address there stop the chase.
+    static func isPartner(_ address: String, emails: [String], domains: [String]) -> Bool {
+        guard let at = address.lastIndex(of: "@") else { return false }
         let sender = address.lowercased()
-        let domain = sender[sender.index(after: at)...]
-        return partner.emails.contains { known in
-            let known = known.lowercased()
-            return known == sender || known.split(separator: "@").last.map { $0 == domain } == true
-        }
+        let domain = String(sender[sender.index(after: at)...])
+        guard !domain.isEmpty else { return false }
+        return emails.contains { $0.lowercased() == sender }
+            || (!PartnerSettings.isFreeMail(domain) && domains.contains { $0.lowercased() == domain })
     }
 
     /// Assigns an unmatched message to a case (`followupctl inbox assign`): it is read again

@@ -60,7 +60,7 @@ import Testing
             owners:
               - { name: joana, email: joana@desk.example }
             partners:
-              - { name: SIEG, emails: [suporte@sieg.example] }
+              - { name: SIEG, emails: [suporte@sieg.example], domains: [sieg.example] }
             inbound:
               maildir: inbox
               rescan: 2s
