@@ -50,6 +50,7 @@ let package = Package(
             name: "FollowupStorage",
             dependencies: [
                 "FollowupCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

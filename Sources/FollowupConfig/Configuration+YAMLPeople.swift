@@ -106,11 +106,14 @@ extension ConfigurationReader {
         var partners: [PartnerSettings] = []
         var names = UniqueNames(section: "partners")
         for item in try node.sequence() {
-            let map = try item.mapping(known: ["name", "emails", "calendar"])
+            let map = try item.mapping(known: ["name", "emails", "domains", "calendar"])
             var partner = PartnerSettings(name: try names.add(map.required("name")))
             if let node = map["emails"] {
                 partner.emails = []
                 for item in try node.sequence() { partner.emails.append(try address(item)) }
+            }
+            if let node = map["domains"] {
+                for item in try node.sequence() { partner.domains.append(try partnerDomain(item)) }
             }
             if let node = map["calendar"] {
                 var calendar = globalCalendar
@@ -120,6 +123,28 @@ extension ConfigurationReader {
             partners.append(partner)
         }
         return partners
+    }
+
+    /// A domain whose senders speak for a partner (`partners[].domains`): a host name in lower
+    /// case, never a free-mail domain, where anyone can have an address.
+    func partnerDomain(_ node: ConfigurationNode) throws(ConfigurationError) -> String {
+        let text = try node.nonEmptyText(expected: "a mail domain").lowercased()
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        let isHostName =
+            labels.count >= 2
+            && labels.allSatisfy { label in
+                !label.isEmpty && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
+            }
+        guard isHostName else {
+            throw node.error("\"\(text)\" is not a mail domain: write it as after the @, such as sieg.com.br")
+        }
+        guard !PartnerSettings.isFreeMail(text) else {
+            throw node.error(
+                "\(text) is a free-mail domain: anyone can write from it, so it cannot speak for a partner "
+                    + "(list the partner's own addresses in emails instead)")
+        }
+        return text
     }
 
     /// A bare e-mail address.

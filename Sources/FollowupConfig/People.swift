@@ -53,6 +53,9 @@ public struct PartnerSettings: Sendable, Hashable {
     public var name: String
     /// The addresses resends go to; empty: the owner is asked to re-send by hand.
     public var emails: [String]
+    /// Mail domains (lower case, as after the `@`) whose every address speaks for the partner:
+    /// a reply from any of them moves the partner's cases (§4.5). Never a free-mail domain.
+    public var domains: [String]
     /// The partner's own calendar, already merged with the global one (the fields its
     /// `calendar` map names replace the global calendar's); `nil` when it has none.
     ///
@@ -60,9 +63,25 @@ public struct PartnerSettings: Sendable, Hashable {
     public var calendar: CalendarSettings?
 
     /// A partner.
-    public init(name: String, emails: [String] = [], calendar: CalendarSettings? = nil) {
+    public init(name: String, emails: [String] = [], domains: [String] = [], calendar: CalendarSettings? = nil) {
         self.name = name
         self.emails = emails
+        self.domains = domains
         self.calendar = calendar
+    }
+
+    /// Domains where anyone can open an address, refused in `domains`: the big international
+    /// providers and the Brazilian ones the desk's partners write from.
+    public static let freeMailDomains: Set<String> = [
+        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.com.br", "outlook.com", "outlook.com.br",
+        "live.com", "msn.com", "yahoo.com", "yahoo.com.br", "ymail.com", "icloud.com", "me.com", "mac.com",
+        "aol.com", "gmx.com", "gmx.net", "mail.com", "proton.me", "protonmail.com", "zoho.com", "yandex.com",
+        "bol.com.br", "uol.com.br", "terra.com.br", "ig.com.br", "globo.com", "globomail.com", "r7.com",
+        "zipmail.com.br", "oi.com.br", "click21.com.br",
+    ]
+
+    /// Whether `domain` (lower case) is a free-mail domain or one of its subdomains.
+    public static func isFreeMail(_ domain: String) -> Bool {
+        freeMailDomains.contains { domain == $0 || domain.hasSuffix("." + $0) }
     }
 }

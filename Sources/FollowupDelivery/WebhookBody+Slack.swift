@@ -39,7 +39,8 @@ extension WebhookBody {
             "type": "context", "elements": [["type": "mrkdwn", "text": "followupd · `\(escaped(type))`"]],
         ])
         if blocks.count > 50 { blocks = Array(blocks.prefix(49)) + [blocks[blocks.count - 1]] }
-        let fallback = "\(content.headline): \(content.summary)"
+        // The fallback shows in notifications as mrkdwn too: escaped like the blocks.
+        let fallback = escaped("\(content.headline): \(content.summary)")
         return ["text": clipped(fallback, 3_000), "blocks": blocks]
     }
 

@@ -16,6 +16,12 @@ extension Desk {
         case duplicate
     }
 
+    /// The partner of the configuration in force (reloads included) named `name`, ignoring
+    /// case; nil when the configuration has none by that name.
+    public func configuredPartner(named name: String) -> PartnerSettings? {
+        rulebooks.current.configuration.partner(named: name)
+    }
+
     /// Records `record` once; with `command`, applies it to `record.caseID` in the same
     /// transaction (by the daemon). A case that refuses it (closed, say) leaves the message
     /// in the inbox as unmatched, with the refusal as the reason.

@@ -3,7 +3,9 @@ import Foundation
 /// Tells a partner's reply from automatic mail and bounces (SPEC §4.5). Pure: it reads only the
 /// message.
 ///
-/// In order: a delivery-status report with failed recipients is a bounce; then the first sign of
+/// In order: a delivery-status report with failed recipients, sent by the mail system (a `From`
+/// whose local part is `MAILER-DAEMON` or `postmaster`, or the null sender `Return-Path: <>`),
+/// is a bounce; then the first sign of
 /// automatic mail wins: RFC 3834 `Auto-Submitted` other than `no`; `X-Autoreply`,
 /// `X-Autorespond` or `X-Auto-Response-Suppress` present; `Precedence` of `bulk`, `junk`, `list`
 /// or `auto_reply`; an empty `Return-Path: <>` (null sender); any other `multipart/report`
@@ -34,7 +36,7 @@ public struct InboundClassifier: Sendable {
 
     /// What `message` is to the desk.
     public func kind(of message: InboundMessage) -> InboundKind {
-        if let report = message.deliveryReport {
+        if let report = message.deliveryReport, Self.isFromMailSystem(message) {
             let failed = report.recipients.filter { $0.action == "failed" }
             if !failed.isEmpty {
                 return .bounce(
@@ -45,6 +47,20 @@ public struct InboundClassifier: Sendable {
         }
         if let reason = automaticReason(message) { return .automatic(reason: reason) }
         return .reply
+    }
+
+    /// Whether `message` comes from a mail system rather than a person: its `From` local part
+    /// is `MAILER-DAEMON` or `postmaster` (any case), or its `Return-Path` is the null sender
+    /// `<>` that RFC 3464 reports are sent with.
+    ///
+    /// A delivery report from anyone else (a forged bounce) is not a bounce: it is automatic
+    /// mail, which moves a case only from the partner's own addresses.
+    public static func isFromMailSystem(_ message: InboundMessage) -> Bool {
+        if message.header("Return-Path")?.filter({ !$0.isWhitespace }) == "<>" { return true }
+        return message.from.contains { sender in
+            let local = sender.address.split(separator: "@", omittingEmptySubsequences: false).first ?? ""
+            return local == "mailer-daemon" || local == "postmaster"
+        }
     }
 
     /// Why `message` is automatic, or nil when nothing says so.

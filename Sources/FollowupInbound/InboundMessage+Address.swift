@@ -9,10 +9,10 @@ extension InboundMessage {
         /// The display name, encoded words decoded and quotes removed; nil when there is none.
         public var name: String?
 
-        /// A mailbox; `address` is lowered.
+        /// A mailbox; `address` is lowered; control characters in either are spaces.
         public init(address: String, name: String? = nil) {
-            self.address = address.lowercased()
-            self.name = name
+            self.address = address.withoutControlCharacters.lowercased()
+            self.name = name?.withoutControlCharacters
         }
 
         /// The part after the last `@`, or "" when there is none.

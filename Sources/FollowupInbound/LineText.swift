@@ -34,30 +34,35 @@ enum LineText {
     /// `deleteSpace` (`DelSp=yes`), so is the space before a soft break. The signature line `-- `
     /// stays hard.
     static func unflowed(_ text: String, deleteSpace: Bool) -> String {
-        var out: [String] = []
-        var current: String?
-        var currentDepth = 0
+        // The paragraph being joined grows in place (`open`), so joining n soft lines costs
+        // O(total length), not O(n × length) as rebuilding the string for every line would.
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var open = false
+        var openDepth = 0
         for rawLine in normalizedBreaks(text).split(separator: "\n", omittingEmptySubsequences: false) {
             let depth = rawLine.prefix { $0 == ">" }.count
             var line = rawLine.dropFirst(depth)
             if line.hasPrefix(" ") { line = line.dropFirst() }
             let soft = line.hasSuffix(" ") && line != "-- "
-            var content = String(line)
-            if soft && deleteSpace { content.removeLast() }
-            let prefix = depth > 0 ? String(repeating: ">", count: depth) + " " : ""
-            if let open = current, depth == currentDepth {
-                current = open + content
-            } else {
-                if let open = current { out.append(open) }
-                current = prefix + content
-                currentDepth = depth
+            if soft && deleteSpace { line = line.dropLast() }
+            if !open || depth != openDepth {
+                if open { out.append("\n") }
+                if depth > 0 {
+                    out.append(String(repeating: ">", count: depth))
+                    out.append(" ")
+                }
+                open = true
+                openDepth = depth
             }
+            out.append(contentsOf: line)
             if !soft {
-                out.append(current ?? "")
-                current = nil
+                out.append("\n")
+                open = false
             }
         }
-        if let open = current { out.append(open) }
-        return out.joined(separator: "\n")
+        // Every line ended with a break above; the text as a whole has none at its end.
+        if !open, !out.isEmpty { out.removeLast() }
+        return out
     }
 }

@@ -14,13 +14,18 @@ import ServiceLifecycle
 /// Reads the partners' replies from the inbound Maildir (§4.5): each new message is parsed,
 /// matched to its case (thread headers first, then the `[FU-n]` tag), classified (automatic
 /// reply, bounce, reply) and recorded on the case through the desk; then the file moves to
-/// `cur/`. What matches nothing waits in the inbox for a person.
+/// `cur/`. What matches nothing waits in the inbox for a person, and so does what matches a
+/// case but does not come from the partner: a reply or automatic reply counts only from one of
+/// the partner's addresses on the case or a domain configured for the partner
+/// (`partners[].domains`), a bounce only from the mail system (see ``InboundClassifier``).
 ///
 /// New files are noticed at once (inotify on `new/`), with a rescan every `inbound.rescan` as
-/// a safety net. Exactly once: a message is recorded under its key (Message-ID, or a digest of
-/// it) in the same transaction as its effect, before the file moves, so a crash in between
-/// only leads to a recognised repeat. A message that cannot be parsed goes to `failed/` with a
-/// journal entry; nothing a message holds can stop the reader.
+/// a safety net. Exactly once: a message is recorded under its key (a digest of its
+/// Message-ID, or of its bytes) in the same transaction as its effect, before the file moves,
+/// so a crash in between only leads to a recognised repeat. A message that cannot be parsed, a
+/// file that is not a regular file or is too large (never followed through a link, nor read
+/// without bound), and a message storage refuses go to `failed/` with a journal entry; only
+/// storage being unavailable stops a pass. Nothing a message holds can stop the reader.
 public final class InboxReader: Service {
     let desk: Desk
     let store: any CaseStore
@@ -44,6 +49,11 @@ public final class InboxReader: Service {
     }
 
     var root: String { settings.maildir }
+    /// The largest message file read: the header and body limits together.
+    var maxFileBytes: Int {
+        let (sum, overflow) = limits.maxBodyBytes.addingReportingOverflow(limits.maxHeaderBytes)
+        return overflow ? Int.max - 1 : sum
+    }
     func folder(_ name: String) -> String { "\(root)/\(name)" }
 
     public func run() async throws {
@@ -87,11 +97,16 @@ public final class InboxReader: Service {
             do {
                 let outcome = try await read(name)
                 counts[outcome, default: 0] += 1
-            } catch {
+            } catch let error where Self.isUnavailable(error) {
                 logger.error(
                     "inbox: storage is unavailable; the message stays in new/ for the next pass",
                     metadata: ["followup.event": "storage_unavailable", "followup.error": "\(error)"])
                 return false
+            } catch {
+                // Storage refused this message (not storage being down): it would be refused on
+                // every pass, so it leaves new/ and the messages after it are still read.
+                moveAside(name, reason: "storage refused it: \(error)")
+                counts["failed", default: 0] += 1
             }
         }
         if !names.isEmpty {
@@ -106,16 +121,22 @@ public final class InboxReader: Service {
         return true
     }
 
+    /// Whether `error` means storage cannot be used right now (try the same message later)
+    /// rather than that it refused this one message.
+    static func isUnavailable(_ error: any Error) -> Bool {
+        // Shutting down: whatever failed is read again at the next start.
+        if error is CancellationError || Task.isCancelled { return true }
+        return (error as? FollowupError)?.code == .storageUnavailable
+    }
+
     /// Reads one message of `new/` and moves it on; returns what became of it.
+    ///
+    /// - Throws: what storage threw; the file is then still in `new/`.
     func read(_ name: String) async throws -> String {
         let path = "\(folder("new"))/\(name)"
         let message: InboundMessage
         do {
-            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-            guard size <= limits.maxBodyBytes + limits.maxHeaderBytes else {
-                throw TooLarge(size: size)
-            }
-            message = try InboundMessage.parse(try Data(contentsOf: URL(fileURLWithPath: path)), limits: limits)
+            message = try InboundMessage.parse(try MessageFile.read(path, maxBytes: maxFileBytes), limits: limits)
         } catch {
             moveAside(name, reason: "\(error)")
             return "failed"
@@ -145,7 +166,12 @@ public final class InboxReader: Service {
     func triage(_ message: InboundMessage, file: String) async throws -> (InboundRecord, CaseCommand?) {
         let kind = classifier.kind(of: message)
         var ids = message.threadIDs
-        if case .bounce(let failure) = kind, let original = failure.originalMessageID { ids.insert(original, at: 0) }
+        if case .bounce(let failure) = kind, let original = failure.originalMessageID {
+            ids.insert(original, at: 0)
+        } else if let original = message.deliveryReport?.originalMessageID {
+            // A report not from the mail system still names the case, for a person to judge.
+            ids.append(original)
+        }
         var caseID: CaseID?
         for id in ids {
             if let found = CaseTag.fromMessageID(id) {
@@ -160,7 +186,7 @@ public final class InboxReader: Service {
         if caseID == nil { caseID = CaseTag.find(in: message.subject) }
         let from = message.from.first?.address ?? ""
         var record = InboundRecord(
-            id: message.messageID.map { String($0.prefix(300)) } ?? "sha256:\(message.fingerprint)",
+            id: message.messageID.map(MessageIDKey.inboxKey) ?? "sha256:\(message.fingerprint)",
             receivedAt: clock.now(), from: from, subject: String(message.subject.prefix(300)),
             messageID: message.messageID, kind: .reply, state: .unmatched, caseID: caseID, reason: "",
             excerpt: message.excerpt(maxCharacters: 300), file: file)
@@ -198,13 +224,15 @@ public final class InboxReader: Service {
                 address: failure.recipients.first ?? "?", messageID: failure.originalMessageID,
                 diagnostic: failure.diagnostic.map { String($0.prefix(300)) })
         case .automatic(let why):
+            if checkSender, let refusal = senderRefusal(from, subject) {
+                record.reason = "automatic reply (\(why)): \(refusal)"
+                return nil
+            }
             record.reason = "automatic reply (\(why))"
             return .mailReceived(kind: .auto, at: at, text: message.newText, from: from, excerpt: nil)
         case .reply:
-            if checkSender, !Self.isPartner(from, subject.partner) {
-                record.reason =
-                    "\(from.isEmpty ? "the sender" : from) is not one of \(subject.partner?.name ?? "the partner")'s "
-                    + "addresses or its domain"
+            if checkSender, let refusal = senderRefusal(from, subject) {
+                record.reason = refusal
                 return nil
             }
             let returnKind: ReturnKind = settings.defaultKind == .ack ? .ack : .info
@@ -215,15 +243,27 @@ public final class InboxReader: Service {
         }
     }
 
-    /// Whether `address` is one of the partner's addresses or in one of their domains.
-    static func isPartner(_ address: String, _ partner: PartnerContact?) -> Bool {
-        guard let partner, let at = address.lastIndex(of: "@") else { return false }
+    /// Why mail from `from` may not speak for the partner of `subject`, or nil when it may.
+    func senderRefusal(_ from: String, _ subject: Case) -> String? {
+        let domains = subject.partner.flatMap { desk.configuredPartner(named: $0.name)?.domains } ?? []
+        guard !Self.isPartner(from, emails: subject.partner?.emails ?? [], domains: domains) else { return nil }
+        return "\(from.isEmpty ? "the sender" : from) is not one of \(subject.partner?.name ?? "the partner")'s "
+            + "addresses on \(subject.id) nor in a domain configured for it (partners[].domains): "
+            + "assign it if it is the partner's"
+    }
+
+    /// Whether `address` speaks for a partner: it is one of the partner's `emails` (on the
+    /// case), or its domain is one of `domains` (configured for the partner, never free-mail).
+    ///
+    /// The domain of a listed address does not count: a partner reached at a free-mail address
+    /// would otherwise let anyone with an address there stop the chase.
+    static func isPartner(_ address: String, emails: [String], domains: [String]) -> Bool {
+        guard let at = address.lastIndex(of: "@") else { return false }
         let sender = address.lowercased()
-        let domain = sender[sender.index(after: at)...]
-        return partner.emails.contains { known in
-            let known = known.lowercased()
-            return known == sender || known.split(separator: "@").last.map { $0 == domain } == true
-        }
+        let domain = String(sender[sender.index(after: at)...])
+        guard !domain.isEmpty else { return false }
+        return emails.contains { $0.lowercased() == sender }
+            || (!PartnerSettings.isFreeMail(domain) && domains.contains { $0.lowercased() == domain })
     }
 
     /// Assigns an unmatched message to a case (`followupctl inbox assign`): it is read again
@@ -237,7 +277,7 @@ public final class InboxReader: Service {
         }
         let paths = ["cur", "new"].map { "\(folder($0))/\(record.file)" } + ["\(folder("cur"))/\(record.file):2,S"]
         guard let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }),
-            let message = try? InboundMessage.parse(Data(contentsOf: URL(fileURLWithPath: path)), limits: limits)
+            let message = try? InboundMessage.parse(MessageFile.read(path, maxBytes: maxFileBytes), limits: limits)
         else {
             throw FollowupError(
                 .conflict, "the message file \(record.file) is no longer in \(root): it cannot be recorded on a case")
@@ -269,10 +309,4 @@ public final class InboxReader: Service {
                 "followup.moved": "\(moved)",
             ])
     }
-}
-
-/// A message file larger than the inbox reads.
-struct TooLarge: Error, CustomStringConvertible {
-    var size: Int
-    var description: String { "\(size) bytes is more than the inbox reads" }
 }

@@ -3,8 +3,9 @@ import Foundation
 
 /// One message read from the inbound Maildir (§4.5), as the inbox keeps it.
 ///
-/// Its id is the message's key: its Message-ID, or a digest of its bytes when it has none. The
-/// id is unique, so a message read again after a crash is recognised and recorded once.
+/// Its id is the message's key: a digest of its whole Message-ID (``MessageIDKey/inboxKey(_:)``),
+/// or of its bytes when it has none. The id is unique, so a message read again after a crash is
+/// recognised and recorded once.
 public struct InboundRecord: Sendable, Hashable, Codable {
     /// Where the message stands.
     public enum State: String, Sendable, Hashable, Codable, CaseIterable {

@@ -148,11 +148,12 @@ public struct PostgresTestCluster: Sendable {
         try? sql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
-    /// Runs one statement through psql as the superuser.
-    public func sql(_ statement: String) throws {
+    /// Runs one statement (or several, `;`-separated) through psql as the superuser, in
+    /// `database` (by default the server's own `postgres`).
+    public func sql(_ statement: String, database: String = "postgres") throws {
         try Self.command(
             binaries + "/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U",
-            "postgres", "-d", "postgres", "-c", statement)
+            "postgres", "-d", database, "-c", statement)
     }
 
     /// Runs a program to its end; throws with what it wrote when it fails.

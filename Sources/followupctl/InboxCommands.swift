@@ -16,7 +16,7 @@ struct InboxCommand: ParsableCommand {
         subcommands: [InboxList.self, InboxShow.self, InboxAssign.self, InboxDismiss.self],
         defaultSubcommand: InboxList.self)
 
-    /// A message's id as `followupctl inbox` prints it (its Message-ID, or sha256:…), for a URL path.
+    /// A message's id as `followupctl inbox` prints it (mid-sha256:… from its Message-ID, or sha256:… of its bytes), for a URL path.
     static func path(_ id: String, _ suffix: String = "") -> String {
         let escaped = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id
         return "/v1/inbox/\(escaped)\(suffix)"

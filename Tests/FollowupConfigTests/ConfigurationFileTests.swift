@@ -219,7 +219,8 @@ struct ConfigurationFileTests {
             "notifications", "max_attempts", "retry_initial", "retry_max", "timeout", "digest_threshold",
             "max_reminders", "mail", "transport", "maildir", "sendmail", "from", "webhooks", "format", "secret",
             "secret_file", "leaders", "name", "email", "ops", "owners", "leader", "phone", "partners", "emails",
-            "inbound", "default_kind", "rescan", "reports", "dir", "locale", "templates", "log", "target", "level",
+            "domains", "inbound", "default_kind", "rescan", "reports", "dir", "locale", "templates", "log", "target",
+            "level",
         ]
         for key in keys {
             #expect(text.contains("\(key):"), "followupd.example.yaml does not mention \(key)")

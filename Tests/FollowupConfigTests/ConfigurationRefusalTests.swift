@@ -140,6 +140,22 @@ struct ConfigurationRefusalTests {
         Refusal("owners: [{ name: Jo }, { name: jo }]", "owners[1].name", "duplicate name"),
         Refusal("partners: [{ name: SIEG }, { name: Sieg }]", "partners[1].name", "duplicate name"),
         Refusal("partners: [{ name: SIEG, emails: [suporte] }]", "partners[0].emails[0]", "is not an e-mail address"),
+        // A free-mail domain would let anyone speak for the partner (§4.5).
+        Refusal("partners: [{ name: SIEG, domains: [gmail.com] }]", "partners[0].domains[0]", "free-mail domain"),
+        Refusal("partners: [{ name: SIEG, domains: [HOTMAIL.com] }]", "partners[0].domains[0]", "free-mail domain"),
+        Refusal(
+            "partners: [{ name: SIEG, domains: [sieg.example, outlook.com] }]", "partners[0].domains[1]",
+            "outlook.com is a free-mail domain"),
+        Refusal("partners: [{ name: SIEG, domains: [yahoo.com] }]", "partners[0].domains[0]", "free-mail domain"),
+        Refusal("partners: [{ name: SIEG, domains: [bol.com.br] }]", "partners[0].domains[0]", "free-mail domain"),
+        Refusal("partners: [{ name: SIEG, domains: [uol.com.br] }]", "partners[0].domains[0]", "free-mail domain"),
+        Refusal("partners: [{ name: SIEG, domains: [terra.com.br] }]", "partners[0].domains[0]", "free-mail domain"),
+        Refusal("partners: [{ name: SIEG, domains: [br.yahoo.com] }]", "partners[0].domains[0]", "free-mail domain"),
+        Refusal(
+            "partners: [{ name: SIEG, domains: [suporte@sieg.example] }]", "partners[0].domains[0]", "not a mail domain"
+        ),
+        Refusal("partners: [{ name: SIEG, domains: [localhost] }]", "partners[0].domains[0]", "not a mail domain"),
+        Refusal("partners: [{ name: SIEG, domains: sieg.example }]", "partners[0].domains", "expected a list"),
         Refusal(
             "leaders: [{ name: Ana, webhooks: [teams] }]", "leaders[0].webhooks[0]",
             "unknown webhook \"teams\"; no webhooks are configured"),

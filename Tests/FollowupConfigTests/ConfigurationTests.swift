@@ -124,7 +124,10 @@ struct ConfigurationTests {
           - { name: Joana, email: joana@example.com, leader: ana, phone: true, webhooks: [chat] }
           - { name: Pedro }
         partners:
-          - { name: SIEG, emails: [suporte@sieg.example, n2@sieg.example], calendar: { hours: "09:00-17:00" } }
+          - name: SIEG
+            emails: [suporte@sieg.example, n2@sieg.example]
+            domains: [SIEG.example, mail.sieg.com.br]
+            calendar: { hours: "09:00-17:00" }
           - { name: Fiscosoft }
         inbound:
           maildir: /var/spool/followupd/inbox
@@ -201,7 +204,9 @@ struct ConfigurationTests {
             ])
         #expect(configuration.partners.map(\.name) == ["SIEG", "Fiscosoft"])
         #expect(configuration.partners[0].emails == ["suporte@sieg.example", "n2@sieg.example"])
+        #expect(configuration.partners[0].domains == ["sieg.example", "mail.sieg.com.br"], "lower case")
         #expect(configuration.partners[1].calendar == nil)
+        #expect(configuration.partners[1].domains.isEmpty)
         #expect(
             configuration.inbound
                 == InboundSettings(maildir: "/var/spool/followupd/inbox", defaultKind: .ack, rescan: .seconds(60)))

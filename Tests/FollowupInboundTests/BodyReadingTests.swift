@@ -43,6 +43,23 @@ struct BodyReadingTests {
         #expect(text == "Uma frase longa que continua aqui.\n> citada que segue\n--\nAssinatura")
     }
 
+    @Test("a 1 MiB format=flowed part is joined whole: one paragraph, quoted lines at their depth, DelSp honoured")
+    func largeFlowed() throws {
+        // 32,000 soft lines of 29 bytes, accented (folding them for quote detection was the slow
+        // part): one paragraph just under the 1 MiB text limit.
+        let words = (0..<32_000).map { String(format: "ação%05d órgão público ", $0) }
+        let paragraph = words.joined()
+        let body = words.joined(separator: "\r\n") + "\r\nfim.\r\n> citada \r\n> ainda\r\nsolta"
+        #expect(body.utf8.count > 990_000 && body.utf8.count < 1024 * 1024)
+        let text = try Self.text(["Content-Type: text/plain; charset=utf-8; format=flowed"], body)
+        #expect(text == paragraph + "fim.\n> citada ainda\nsolta")
+        // DelSp=yes: the space before each soft break goes, so the words run together.
+        let joined = try Self.text(
+            ["Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes"],
+            words.prefix(3_000).joined(separator: "\r\n") + "\r\nfim")
+        #expect(joined == words.prefix(3_000).map { String($0.dropLast()) }.joined() + "fim")
+    }
+
     @Test("multipart: boundary quoted, unquoted or in RFC 2231 form; missing closing; nested; epilogue ignored")
     func boundaries() throws {
         let forms = [

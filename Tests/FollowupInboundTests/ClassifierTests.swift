@@ -62,6 +62,36 @@ struct ClassifierTests {
         #expect(report.recipients.map(\.action) == ["failed", "failed"])
     }
 
+    @Test(
+        "a delivery-status report is a bounce only from the mail system: MAILER-DAEMON, postmaster or Return-Path <>",
+        arguments: [
+            ("From: Mail Delivery System <MAILER-DAEMON@mx.desk.example>", true),
+            ("From: postmaster@mx.sieg.example", true),
+            ("From: Mail Delivery System <mailer-daemon>", true),
+            ("Return-Path: <>", true),
+            ("From: Suporte SIEG <suporte@sieg.example>", false),
+            ("From: mailer-daemon.fake@gmail.com", false),
+        ])
+    func bounceNeedsTheMailSystem(sender: String, isBounce: Bool) throws {
+        var raw = String(decoding: try InboundCorpus.message("bounce-headers"), as: UTF8.self)
+        let fromLine = try #require(raw.components(separatedBy: "\r\n").first { $0.hasPrefix("From:") })
+        // The one sign of the mail system under test: the report's own From replaced, no Return-Path.
+        raw = raw.replacingOccurrences(of: fromLine + "\r\n", with: "")
+        raw = (sender.hasPrefix("From:") ? sender : "From: someone@sieg.example\r\n" + sender) + "\r\n" + raw
+        let message = try InboundMessage.parse(Data(raw.utf8))
+        #expect(message.deliveryReport != nil)
+        #expect(message.header("Return-Path") == (sender.hasPrefix("Return-Path") ? "<>" : nil))
+        let kind = Self.classifier.kind(of: message)
+        if isBounce {
+            guard case .bounce = kind else {
+                Issue.record("\(sender): \(kind)")
+                return
+            }
+        } else {
+            #expect(Self.reason(kind) != nil, "\(sender): a forged report is automatic mail, not \(kind)")
+        }
+    }
+
     @Test("a delay notice (Action: delayed) is not a bounce, and without Auto-Submitted is still automatic")
     func delayIsNotBounce() throws {
         var raw = String(decoding: try InboundCorpus.message("delay-notice"), as: UTF8.self)

@@ -33,6 +33,28 @@ struct HeaderReadingTests {
         #expect(try Self.subject(raw) == decoded)
     }
 
+    @Test("NUL and other control characters, raw or encoded, never reach a header value, an id or an address")
+    func controlCharacters() throws {
+        let message = try InboundMessage.parse(
+            rawMail(
+                "From: =?utf-8?q?Jo=00=C3=A3o=1B=5B2J?= <jo\u{0}ao@sieg.example>",
+                "Subject: Re: [FU-1] Nota\u{0}fiscal =?utf-8?q?=00=07=7F=C2=9B?=\rfim",
+                "Message-ID: <abc\u{0}def@sieg.example>", "In-Reply-To: <FU-1.x\u{1}@desk.example>",
+                "References: <r\u{0}1@x.example> <r2@x.example\u{7F}>", "X-Odd: a\u{0}b\tc", "", "Corpo"))
+        #expect(message.messageID == "abcdef@sieg.example")
+        #expect(message.inReplyTo == ["FU-1.x@desk.example"])
+        #expect(message.references == ["r1@x.example", "r2@x.example"])
+        #expect(message.subject == "Re: [FU-1] Nota fiscal fim")
+        #expect(message.header("X-Odd") == "a b c")
+        let from = try #require(message.from.first)
+        #expect(from.name == "Jo ão [2J")
+        #expect(!from.address.unicodeScalars.contains { $0.value < 0x20 })
+        let values = message.headers.flatMap { [$0.value, $0.rawValue] } + message.threadIDs + [from.address]
+        for value in values {
+            #expect(!value.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(value)")
+        }
+    }
+
     @Test("bare LF line ends, junk lines, an mbox From_ line and 8-bit headers are tolerated")
     func tolerance() throws {
         let text =

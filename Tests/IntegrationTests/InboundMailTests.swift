@@ -31,6 +31,8 @@ import Testing
               maildir: outbox
             owners:
               - { name: joana, email: joana@desk.example }
+            partners:
+              - { name: SIEG, domains: [sieg.example] }
             inbound:
               maildir: \(inbound)
               rescan: 2s
