@@ -60,6 +60,17 @@ indirect enum JSONText: Sendable, Hashable {
         }
     }
 
+    /// The value on one line, with no spaces between tokens (a JSON line).
+    func compact() -> String {
+        switch self {
+        case .object(let members):
+            return "{" + members.map { "\"\($0.key)\":\($0.value.compact())" }.joined(separator: ",") + "}"
+        case .array(let elements): return "[" + elements.map { $0.compact() }.joined(separator: ",") + "]"
+        case .string(let raw): return "\"\(raw)\""
+        case .literal(let text): return text
+        }
+    }
+
     static func == (lhs: JSONText, rhs: JSONText) -> Bool { lhs.pretty() == rhs.pretty() }
     func hash(into hasher: inout Hasher) { hasher.combine(pretty()) }
 
