@@ -219,3 +219,45 @@ public struct BackupJSON: Codable, Sendable, Hashable {
         self.integrity = integrity
     }
 }
+
+/// `POST /v1/notify-test`: one of a webhook's name or a mail address.
+public struct NotifyTestBody: Codable, Sendable, Hashable {
+    public var webhook: String?
+    public var mail: String?
+
+    public init(webhook: String? = nil, mail: String? = nil) {
+        self.webhook = webhook
+        self.mail = mail
+    }
+}
+
+/// How a test notification went: through or not, with what the transport said.
+public struct NotifyTestJSON: Codable, Sendable, Hashable {
+    public var delivered: Bool
+    /// `delivered`, `retry` (a passing failure) or `refused`.
+    public var result: String
+    public var channel: String
+    public var recipient: String
+    public var httpStatus: Int?
+    public var exitStatus: Int?
+    public var error: String?
+
+    public init(
+        delivered: Bool, result: String, channel: String, recipient: String, httpStatus: Int?, exitStatus: Int?,
+        error: String?
+    ) {
+        self.delivered = delivered
+        self.result = result
+        self.channel = channel
+        self.recipient = recipient
+        self.httpStatus = httpStatus
+        self.exitStatus = exitStatus
+        self.error = error
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case delivered, result, channel, recipient, error
+        case httpStatus = "http_status"
+        case exitStatus = "exit_status"
+    }
+}

@@ -32,7 +32,7 @@ public struct ControlAPI: HTTPResponder {
         "GET /v1/queue", "GET /v1/can-take", "GET /v1/entitlements/premium-site", "GET /v1/cancellations",
         "GET /v1/notifications", "GET /v1/notifications/{id}",
         "POST /v1/notifications/{id}/ack", "POST /v1/notifications/{id}/retry",
-        "POST /v1/reload", "POST /v1/backup",
+        "POST /v1/reload", "POST /v1/backup", "POST /v1/notify-test",
         "GET /metrics",
     ]
 
@@ -48,14 +48,18 @@ public struct ControlAPI: HTTPResponder {
     /// The inbox reader, when `inbound.maildir` is configured.
     let inbox: InboxReader?
     let logger: Logger
+    /// Sends a test notification now (the daemon's carrier); nil where there is none.
+    let notifyTest: (@Sendable (NotifyTestBody, Peer) async throws -> NotifyTestJSON)?
     /// When stored idempotency answers were last pruned.
     let answerKeeping = AnswerKeeping()
 
     public init(
         desk: Desk, store: any CaseStore, rulebooks: RulebookHolder, access: AccessHolder, clock: any WallClock,
         status: StatusSource, metrics: MetricsExporter, reports: ReportRendererHolder, inbox: InboxReader? = nil,
-        logger: Logger, reload: @escaping @Sendable () async -> ReloadJSON
+        logger: Logger, reload: @escaping @Sendable () async -> ReloadJSON,
+        notifyTest: (@Sendable (NotifyTestBody, Peer) async throws -> NotifyTestJSON)? = nil
     ) {
+        self.notifyTest = notifyTest
         self.reports = reports
         self.inbox = inbox
         self.desk = desk
@@ -143,6 +147,13 @@ public struct ControlAPI: HTTPResponder {
             let outcome = await reload()
             guard outcome.reloaded else { throw FollowupError(Self.reloadRefused, outcome.message) }
             return try Self.json(.ok, outcome)
+        case "/v1/notify-test":
+            let body = try Self.decode(NotifyTestBody.self, from: request)
+            guard (body.webhook == nil) != (body.mail == nil) else {
+                throw FollowupError.invalid("webhook", "give one of webhook (a configured name) or mail (an address)")
+            }
+            guard let notifyTest else { throw FollowupError(.storageUnavailable, "notifications are not running") }
+            return try Self.json(.ok, try await notifyTest(body, peer))
         case "/v1/backup":
             let body = try Self.decode(BackupBody.self, from: request)
             let outcome = try await store.backup(to: body.path)

@@ -93,10 +93,10 @@ public struct Daemon: Sendable {
             logger: logger.with("followup.component", "scheduler"), stallForTesting: stallSchedulerForTesting)
         let reports = ReportRendererHolder(try ReportRenderer(for: configuration))
         let webhooks = WebhookTransport(settings: configuration.notifications)
+        let carrier = OutboxCarrier(
+            store: store, webhooks: webhooks, mail: MailTransport(), reports: reports, clock: clock)
         let dispatcher = Dispatcher(
-            store: store, rulebooks: rulebooks,
-            carrier: OutboxCarrier(
-                store: store, webhooks: webhooks, mail: MailTransport(), reports: reports, clock: clock),
+            store: store, rulebooks: rulebooks, carrier: carrier,
             clock: clock, doorbell: outboxBell, logger: logger.with("followup.component", "delivery"),
             hold: { scheduler.isCatchingUp },
             cases: { command, id in _ = try await desk.apply(command, to: id, by: "followupd") })
@@ -128,10 +128,34 @@ public struct Daemon: Sendable {
         let inbox = configuration.inbound.map {
             InboxReader(desk: desk, store: store, clock: clock, settings: $0, logger: inboxLogger)
         }
+        let testLogger = self.logger.with("followup.component", "delivery")
         let api = ControlAPI(
             desk: desk, store: store, rulebooks: rulebooks, access: access, clock: clock, status: status,
             metrics: metrics, reports: reports, inbox: inbox, logger: logger.with("followup.component", "control"),
-            reload: { await reloader.reload() })
+            reload: { await reloader.reload() },
+            notifyTest: { body, peer in
+                let target: TestNotification.Target =
+                    body.webhook.map { .webhook($0) } ?? .mail(body.mail ?? "")
+                let outcome = try await TestNotification.send(
+                    to: target, by: peer.name, carrier: carrier, rulebook: rulebooks.current, now: clock.now())
+                let detail = outcome.detail
+                let result: String
+                switch outcome {
+                case .delivered: result = "delivered"
+                case .retry: result = "retry"
+                case .refused: result = "refused"
+                }
+                testLogger.notice(
+                    "test notification sent",
+                    metadata: [
+                        "followup.event": "notification_test", "followup.result": "\(result)",
+                        "followup.by": "\(peer.name)",
+                    ])
+                return NotifyTestJSON(
+                    delivered: result == "delivered", result: result,
+                    channel: body.webhook == nil ? "mail" : "webhook", recipient: body.webhook ?? body.mail ?? "",
+                    httpStatus: detail.httpStatus, exitStatus: detail.exitStatus.map(Int.init), error: detail.error)
+            })
         let control = configuration.control
         let listener: ControlServer.Listener =
             adoptedControlSocket.map { .adopted($0) } ?? .path(control.socket, mode: control.mode, group: control.group)

@@ -39,6 +39,7 @@ public enum NotificationTitles {
 
     /// Every event of §4.1 with its Portuguese and English titles.
     static let known: [String: (pt: String, en: String)] = [
+        "notification.test": ("Teste de notificação do followupd", "followupd test notification"),
         NotificationEvent.resent.rawValue: ("Solicitação reenviada ao parceiro", "Request sent again to the partner"),
         NotificationEvent.partnerReplied.rawValue: ("O parceiro respondeu", "The partner replied"),
         NotificationEvent.resendFailed.rawValue: ("Falha no reenvio ao parceiro", "Resend to the partner failed"),

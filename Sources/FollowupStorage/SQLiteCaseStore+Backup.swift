@@ -33,6 +33,12 @@ extension SQLiteCaseStore {
         guard destination.path != URL(fileURLWithPath: self.path).standardizedFileURL.path else {
             throw FollowupError.invalid("path", "\(path) is the database itself")
         }
+        // Only a database is ever replaced (yesterday's copy, say): a path that names any other
+        // file, or a folder, is refused rather than overwritten.
+        if FileManager.default.fileExists(atPath: destination.path) && !Self.isSQLiteFile(destination.path) {
+            throw FollowupError.invalid(
+                "path", "\(path) exists and is not an SQLite database: choose a new name (nothing was written)")
+        }
         let temporary = "\(folder)/.\(destination.lastPathComponent).partial-\(getpid())"
         let pool = self.pool
         let result: Result<BackupOutcome, any Error> = await withCheckedContinuation { continuation in
@@ -88,6 +94,17 @@ extension SQLiteCaseStore {
             unlink(temporary + "-journal")
             throw error
         }
+    }
+
+    /// Whether `path` is a regular file starting with SQLite's header.
+    static func isSQLiteFile(_ path: String) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG,
+            let handle = FileHandle(forReadingAtPath: path)
+        else { return false }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        return header == Data("SQLite format 3\u{0}".utf8)
     }
 
     private static func syncFile(_ path: String) throws {

@@ -33,7 +33,7 @@ struct Followupctl: ParsableCommand {
             AckCommand.self, ObsNoteCommand.self, EscalateCommand.self, HandoffCommand.self,
             CancellationCommand.self, CancellationsCommand.self, NoticeCommand.self, QueueCommand.self,
             CanTakeCommand.self, EntitlementCommand.self, InboxCommand.self,
-            ReloadCommand.self, SpoolCommand.self, BackupCommand.self, ExportCommand.self,
+            ReloadCommand.self, SpoolCommand.self, BackupCommand.self, ExportCommand.self, NotifyCommand.self,
         ])
 
     /// Accepted before the command name too (`followupctl --json show 12`).

@@ -61,6 +61,14 @@ import Testing
         let restored = try APICoding.decoder().decode(CaseList.self, from: Data(listed.stdout.utf8)).cases.count
         #expect(restored == copied, "the restored daemon has the copy's cases")
 
+        let notADatabase = workspace.directory.appendingPathComponent("followupd.yaml").path
+        let kept = try String(contentsOfFile: notADatabase, encoding: .utf8)
+        let overwrite = try ctl("backup", notADatabase)
+        #expect(overwrite.status == 1)
+        #expect(overwrite.stderr.contains("not an SQLite database"))
+        #expect(try String(contentsOfFile: notADatabase, encoding: .utf8) == kept, "the file is untouched")
+        #expect(try ctl("backup", copy.path).status == 0, "an earlier copy is replaced")
+
         let refused = try ctl("backup", "/nonexistent-folder/x.sqlite")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("existing folder"))
