@@ -72,7 +72,7 @@ def no_server_error_but_busy(ctx, response, case):
 
 
 def main():
-    socket_path, schema, seconds = sys.argv[1], sys.argv[2], sys.argv[3]
+    socket_path, schema, seconds = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
     report = sys.argv[4] if len(sys.argv) > 4 else None
     port = start_bridge(socket_path)
     folder = os.environ.get("FUZZ_SCRATCH", "/tmp")
