@@ -115,7 +115,13 @@ public struct RefusalBody: Codable, Sendable, Hashable {
 /// `POST /v1/cases/{id}/notes`.
 public struct NoteBody: Codable, Sendable, Hashable {
     public var note: String
-    public init(note: String) { self.note = note }
+    /// True keeps the note for the desk: never in the client's report (absent: false).
+    public var `internal`: Bool?
+
+    public init(note: String, internal isInternal: Bool? = nil) {
+        self.note = note
+        self.internal = isInternal
+    }
 }
 
 /// `POST /v1/cases/{id}/close`.

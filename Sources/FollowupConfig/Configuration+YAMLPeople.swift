@@ -73,8 +73,9 @@ extension ConfigurationReader {
         var leaders: [Leader] = []
         var names = UniqueNames(section: "leaders")
         for item in try node.sequence() {
-            let map = try item.mapping(known: ["name", "email", "webhooks", "ops"])
+            let map = try item.mapping(known: ["name", "login", "email", "webhooks", "ops"])
             var leader = Leader(name: try names.add(map.required("name")))
+            if let node = map["login"] { leader.login = try login(node) }
             if let node = map["email"] { leader.email = try address(node) }
             if let node = map["webhooks"] { leader.webhooks = try node.textList() }
             if let node = map["ops"] { leader.ops = try node.bool() }
@@ -88,8 +89,12 @@ extension ConfigurationReader {
         var owners: [Owner] = []
         var names = UniqueNames(section: "owners")
         for item in try node.sequence() {
-            let map = try item.mapping(known: ["name", "email", "leader", "phone", "webhooks"])
+            let map = try item.mapping(known: [
+                "name", "login", "email", "leader", "phone", "phone_number", "webhooks",
+            ])
             var owner = Owner(name: try names.add(map.required("name")))
+            if let node = map["login"] { owner.login = try login(node) }
+            if let node = map["phone_number"] { owner.phoneNumber = try phoneNumber(node) }
             if let node = map["email"] { owner.email = try address(node) }
             if let node = map["leader"] { owner.leader = try node.nonEmptyText() }
             if let node = map["phone"] { owner.phone = try node.bool() }
@@ -143,6 +148,46 @@ extension ConfigurationReader {
             throw node.error(
                 "\(text) is a free-mail domain: anyone can write from it, so it cannot speak for a partner "
                     + "(list the partner's own addresses in emails instead)")
+        }
+        return text
+    }
+
+    /// `desk`: the company's name and the desk's own address and number, for the client's report.
+    func desk(_ node: ConfigurationNode) throws(ConfigurationError) -> DeskSettings {
+        let map = try node.mapping(known: ["company", "email", "phone"])
+        var desk = DeskSettings()
+        if let node = map["company"] {
+            let company = try node.nonEmptyText(expected: "the company's name")
+            guard company.count <= 200, !company.contains(where: \.isNewline) else {
+                throw node.error("expected the company's name on one line, at most 200 characters")
+            }
+            desk.company = company
+        }
+        if let node = map["email"] { desk.email = try address(node) }
+        if let node = map["phone"] { desk.phone = try phoneNumber(node) }
+        return desk
+    }
+
+    /// A telephone number as people write it: digits with `+`, spaces, dots, dashes and
+    /// parentheses, 8 to 20 digits (`+55 11 4004-0000`, `(11) 4004-0000 ramal 12` is refused).
+    func phoneNumber(_ node: ConfigurationNode) throws(ConfigurationError) -> String {
+        let text = try node.nonEmptyText(expected: "a telephone number")
+        let allowed = Set("0123456789+ .-()")
+        let digits = text.filter(\.isASCII).filter(\.isNumber).count
+        guard text.allSatisfy(allowed.contains), (8...20).contains(digits) else {
+            throw node.error(
+                "\"\(text)\" is not a telephone number: digits with +, spaces, dots, dashes or parentheses, "
+                    + "8 to 20 digits")
+        }
+        return text
+    }
+
+    /// A login name: letters, digits, `.`, `_` and `-`, as Unix user names are.
+    func login(_ node: ConfigurationNode) throws(ConfigurationError) -> String {
+        let text = try node.nonEmptyText(expected: "a login name")
+        guard text.count <= 64, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+        else {
+            throw node.error("\"\(text)\" is not a login name: letters, digits, ., _ and -, at most 64")
         }
         return text
     }

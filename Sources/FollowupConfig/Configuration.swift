@@ -45,6 +45,8 @@ public struct Configuration: Sendable, Equatable {
     public var reports: ReportSettings
     /// Where log entries go and from which level (`log`).
     public var log: LogSettings
+    /// Who the desk is, for the client's report (`desk`).
+    public var desk: DeskSettings
 
     /// A configuration from its parts; every part defaults to what an empty file gives.
     ///
@@ -64,7 +66,8 @@ public struct Configuration: Sendable, Equatable {
         partners: [PartnerSettings] = [],
         inbound: InboundSettings? = nil,
         reports: ReportSettings = ReportSettings(),
-        log: LogSettings = LogSettings()
+        log: LogSettings = LogSettings(),
+        desk: DeskSettings = DeskSettings()
     ) {
         self.storage = storage
         self.control = control
@@ -81,6 +84,7 @@ public struct Configuration: Sendable, Equatable {
         self.inbound = inbound
         self.reports = reports
         self.log = log
+        self.desk = desk
     }
 
     /// What an empty configuration file gives: every default of §6.2, no people, no webhooks.
@@ -88,9 +92,9 @@ public struct Configuration: Sendable, Equatable {
 
     // MARK: Lookups
 
-    /// The owner with this name, ignoring case; `nil` when there is none.
+    /// The owner with this name, ignoring case, else the one with this login; `nil` when there is none.
     public func owner(named name: String) -> Owner? {
-        owners.first { Self.sameName($0.name, name) }
+        owners.first { Self.sameName($0.name, name) } ?? owners.first { $0.login == name }
     }
 
     /// The leader with this name, ignoring case; `nil` when there is none.

@@ -2,6 +2,23 @@ import FollowupCore
 
 // The people and third parties the configuration names: leaders, owners, partners.
 
+/// Who the desk is, as the client's report introduces it (`desk`).
+public struct DeskSettings: Sendable, Hashable {
+    /// The company the desk belongs to, as the client knows it.
+    public var company: String?
+    /// The desk's own address, for a report whose technician has none.
+    public var email: String?
+    /// The desk's own telephone number, for a report whose technician has none.
+    public var phone: String?
+
+    /// The desk's identity; every part optional.
+    public init(company: String? = nil, email: String? = nil, phone: String? = nil) {
+        self.company = company
+        self.email = email
+        self.phone = phone
+    }
+}
+
 /// A leader of the desk (an entry of `leaders`): receives reports, escalations and hand-offs.
 public struct Leader: Sendable, Hashable {
     /// The leader's name, unique among leaders ignoring case.
@@ -12,13 +29,18 @@ public struct Leader: Sendable, Hashable {
     public var webhooks: [String]
     /// Whether this leader also receives operations alerts (`notification.failed`).
     public var ops: Bool
+    /// The leader's login name, when it is not the name (§6.2 lists it; nothing matches on it yet).
+    public var login: String?
 
     /// A leader.
-    public init(name: String, email: String? = nil, webhooks: [String] = [], ops: Bool = false) {
+    public init(
+        name: String, email: String? = nil, webhooks: [String] = [], ops: Bool = false, login: String? = nil
+    ) {
         self.name = name
         self.email = email
         self.webhooks = webhooks
         self.ops = ops
+        self.login = login
     }
 }
 
@@ -34,16 +56,25 @@ public struct Owner: Sendable, Hashable {
     public var phone: Bool
     /// Names of entries of `webhooks` this technician is notified through.
     public var webhooks: [String]
+    /// The technician's login name, when it is not the name: a case opened by that login
+    /// belongs to this owner, and reports show the name instead.
+    public var login: String?
+    /// The telephone number the client's report gives for the technician (`phone_number`;
+    /// `phone` is the phone-queue flag).
+    public var phoneNumber: String?
 
     /// An owner.
     public init(
-        name: String, email: String? = nil, leader: String? = nil, phone: Bool = false, webhooks: [String] = []
+        name: String, email: String? = nil, leader: String? = nil, phone: Bool = false, webhooks: [String] = [],
+        login: String? = nil, phoneNumber: String? = nil
     ) {
         self.name = name
         self.email = email
         self.leader = leader
         self.phone = phone
         self.webhooks = webhooks
+        self.login = login
+        self.phoneNumber = phoneNumber
     }
 }
 

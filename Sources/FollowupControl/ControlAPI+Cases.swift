@@ -128,7 +128,8 @@ extension ControlAPI {
             let body = try Self.decode(RefusalBody.self, from: request)
             command = .partnerRefused(at: body.at, note: body.note)
         case (_, "/v1/cases/{id}/notes"):
-            command = .addNote(try Self.decode(NoteBody.self, from: request).note)
+            let body = try Self.decode(NoteBody.self, from: request)
+            command = .addNote(body.note, internal: body.internal ?? false)
         case (_, "/v1/cases/{id}/close"):
             let body = try Self.decode(CloseBody.self, from: request)
             if let reason = body.reason {
@@ -158,13 +159,22 @@ extension ControlAPI {
                 "format",
                 "\(name) is not a report format: use \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        // The client's report unless the desk's is asked for: what is shown by default is what
+        // may be forwarded.
+        let audienceName = request.query["audience"] ?? ReportAudience.client.rawValue
+        guard let audience = ReportAudience(rawValue: audienceName) else {
+            throw FollowupError.invalid(
+                "audience",
+                "\(audienceName) is not a report audience: use "
+                    + ReportAudience.allCases.map(\.rawValue).joined(separator: " or "))
+        }
         guard try await store.findCase(id) != nil else { throw FollowupError(.notFound, "\(id) does not exist") }
         guard let stored = try await store.latestReport(of: id) else {
             throw FollowupError(
                 .notFound, "\(id) has no report yet: one is issued at the report deadline or on a refusal")
         }
         let document = try JSONCoding.decoder().decode(ReportDocument.self, from: stored.document)
-        let body = try reports.current.render(document, as: format)
+        let body = try reports.current.render(document, as: format, for: audience)
         return HTTPResponse(status: .ok, contentType: format.mimeType, body: ByteBuffer(bytes: body))
     }
 

@@ -44,6 +44,9 @@ public struct Case: Sendable, Hashable, Codable {
     public var updatedAt: Date
     /// A cancellation's contact with the client and real reason (§5 rule 1).
     public var cancellation: CancellationRecord? = nil
+    /// The people's notes that a report may quote (``CaseNote``); `nil` on cases stored before
+    /// notes were kept here. Read ``recordedNotes``.
+    public var notes: [CaseNote]? = nil
 
     /// When and by whom a flag was set.
     public struct FlagMark: Sendable, Hashable, Codable {
@@ -69,7 +72,7 @@ public struct Case: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, kind, state, client, partner, subject, verification, owner, leader, flags, sensitive
-        case deadline, cycle, attempts, returns, reports, timers, cancellation
+        case deadline, cycle, attempts, returns, reports, timers, cancellation, notes
         case escalatedTo = "escalated_to"
         case implementationAt = "implementation_at"
         case createdAt = "created_at"

@@ -99,7 +99,8 @@ public enum CaseCommand: Sendable, Hashable {
     case contactSent(ContactRecord)
     case partnerReplied(kind: ReturnKind, at: Date?, note: String?)
     case partnerRefused(at: Date?, note: String?)
-    case addNote(String)
+    /// A note on the case; an internal one never reaches the client's report.
+    case addNote(String, internal: Bool = false)
     case close(resolution: String)
     case reopen(reason: String)
     case setFlag(CaseFlag, on: Bool)

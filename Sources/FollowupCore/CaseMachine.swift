@@ -129,7 +129,8 @@ public enum CaseMachine {
             guard state.isOpen, subject.kind == .thirdParty else { throw refuse() }
             _ = try Validate.eventTime(at, field: "at", on: subject, now: env.now)
             let note = try Validate.text(note ?? "", field: "note")
-            builder.record(.partnerRefused, note: note)
+            let seq = builder.record(.partnerRefused, note: note)
+            builder.keepNote(.refusal, note, seq: seq)
             builder.issueReport(.partnerRefused)
             var audience: Set<NotificationIntent.Audience> = [.leaders, .owner]
             if builder.policy.reportToClient == .auto { audience.insert(.client) }
@@ -137,8 +138,10 @@ public enum CaseMachine {
                 .partnerRefused, audience,
                 "\(subject.id): \(subject.partner?.name ?? "o parceiro") pediu que o cliente o contate diretamente")
 
-        case .addNote(let text):
-            builder.record(.noteAdded, note: try Validate.text(text, field: "note"))
+        case .addNote(let text, let isInternal):
+            let text = try Validate.text(text, field: "note")
+            let seq = builder.record(.noteAdded, note: text) { $0.isInternal = isInternal ? true : nil }
+            builder.keepNote(.note, text, seq: seq, internal: isInternal)
 
         case .close(let resolution):
             guard state.isOpen else { throw refuse() }
@@ -180,6 +183,7 @@ public enum CaseMachine {
         let at = try Validate.eventTime(at, field: "at", on: builder.current, now: builder.env.now)
         let seq = builder.record(.partnerReplied, note: note) { $0.returnKind = kind }
         builder.current.returns.append(PartnerReturn(seq: seq, at: at, kind: kind))
+        if let note { builder.keepNote(.partnerReturn, note, seq: seq, at: at) }
         switch kind {
         case .info:
             builder.current.state = .awaitingUs
@@ -211,10 +215,11 @@ public enum CaseMachine {
         if builder.current.firstMessageID == nil { builder.current.firstMessageID = messageID }
         let restarts = builder.current.state != .awaitingPartner
         let cycle = builder.current.cycle.number + (restarts ? 1 : 0)
-        builder.record(.contactSent, note: note) {
+        let seq = builder.record(.contactSent, note: note) {
             $0.attempt = number
             $0.cycle = cycle
         }
+        if let note { builder.keepNote(.contact, note, seq: seq, at: at, attempt: number) }
         if restarts {
             builder.current.state = .awaitingPartner
             builder.startCycle(at: at, number: cycle)

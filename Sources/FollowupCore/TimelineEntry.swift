@@ -54,6 +54,8 @@ public struct TimelineEntry: Sendable, Hashable, Codable {
     public var newValue: String?
     /// A report's id.
     public var report: String?
+    /// A note kept for the desk: never in the client's report (`nil`: not internal).
+    public var isInternal: Bool?
 
     public init(seq: Int, kind: Kind, at: Date, by: String, note: String? = nil) {
         self.seq = seq
@@ -66,6 +68,7 @@ public struct TimelineEntry: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case seq, kind, at, by, note, attempt, reason, stage, ordinal, cycle, flag, field, report
         case returnKind = "return_kind"
+        case isInternal = "internal"
         case oldValue = "old_value"
         case newValue = "new_value"
     }

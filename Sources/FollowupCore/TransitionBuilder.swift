@@ -31,6 +31,16 @@ struct TransitionBuilder {
         return entry.seq
     }
 
+    /// Keeps a person's note on the case value, where the attempts report reads it.
+    mutating func keepNote(
+        _ kind: CaseNote.Kind, _ text: String, seq: Int, at: Date? = nil, internal isInternal: Bool = false,
+        attempt: Int? = nil
+    ) {
+        let note = CaseNote(
+            seq: seq, kind: kind, at: at ?? env.now, by: env.by, text: text, isInternal: isInternal, attempt: attempt)
+        current.notes = current.recordedNotes + [note]
+    }
+
     mutating func notify(
         _ event: NotificationEvent, _ audience: Set<NotificationIntent.Audience>, needsAck: Bool = false,
         _ summary: String

@@ -95,13 +95,16 @@ public struct OutboxCarrier: NotificationCarrier {
                 owner: try owner?.email.map { try MailAddress($0) },
                 ownerName: owner?.name ?? document.data.owner ?? "",
                 host: rulebook.mailHost, language: language, timeZone: zone,
-                attachments: try await reportAttachments(document),
+                attachments: try await reportAttachments(document, for: .client),
                 closingNote: ObsNote.text(for: requested, language: DeskLanguage(rawValue: language.rawValue) ?? .ptBR))
         case .mail, .webhook, .reportFile:
             let document = try decoder.decode(NotificationDocument.self, from: message.payload)
+            let owner = document.data.owner.flatMap(configuration.owner(named:))
+            // The owner's mail carries the request ready to send to the client, with the client's
+            // report to forward; everyone else (the leaders) gets the desk's report.
+            let toOwner = owner?.email.map { Self.sameAddress($0, message.recipient) } ?? false
             var draft: MailComposer.ClientDraft?
-            if document.data.report != nil {
-                let owner = document.data.owner.flatMap(configuration.owner(named:))
+            if document.data.report != nil, toOwner {
                 var requested: [SensitiveData] = []
                 if let id = message.caseID, let subject = try await store.findCase(id) { requested = subject.sensitive }
                 draft = MailComposer.ClientDraft(
@@ -112,24 +115,37 @@ public struct OutboxCarrier: NotificationCarrier {
             return try MailComposer.desk(
                 document, id: message.id, to: try MailAddress(parsing: message.recipient), from: from,
                 host: rulebook.mailHost, language: language, timeZone: zone,
-                attachments: try await reportAttachments(document), clientDraft: draft)
+                attachments: try await reportAttachments(document, for: toOwner ? .client : .desk),
+                clientDraft: draft)
         }
     }
 
-    /// The attempts report a notification is about, attached as a page and as plain text.
-    func reportAttachments(_ document: NotificationDocument) async throws -> [MailAttachment] {
+    /// Whether two addresses name the same mailbox (the domain ignoring case, as mail does).
+    static func sameAddress(_ a: String, _ b: String) -> Bool {
+        a.trimmingCharacters(in: .whitespaces).lowercased() == b.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    /// The attempts report a notification is about, for `audience`, attached as a page and as
+    /// plain text: `relatorio-FU-12.html` for the client (no internal id in its name),
+    /// `relatorio-FU-12-<report id>-equipe.html` for the desk.
+    func reportAttachments(_ document: NotificationDocument, for audience: ReportAudience) async throws
+        -> [MailAttachment]
+    {
         guard let id = document.data.report, let stored = try await store.report(id: id) else { return [] }
         let report = try JSONCoding.decoder().decode(ReportDocument.self, from: stored.document)
         let renderer = reports.current
+        let base =
+            audience == .client ? "relatorio-\(stored.caseID)" : "relatorio-\(stored.caseID)-\(stored.id)-equipe"
         return try [ReportFormat.html, .text].map { format in
             try MailAttachment(
-                filename: "relatorio-\(stored.caseID)-\(stored.id).\(format.fileExtension)",
-                contentType: format.mimeType, bytes: try renderer.render(report, as: format))
+                filename: "\(base).\(format.fileExtension)", contentType: format.mimeType,
+                bytes: try renderer.render(report, as: format, for: audience))
         }
     }
 
-    /// Writes the report in every format under `<reports.dir>/<case>/<report id>.<ext>` (§4.4),
-    /// each file written aside, synced and renamed into place: a repeat replaces, never doubles.
+    /// Writes the report in every format and for both audiences under `<reports.dir>/<case>/`
+    /// (§4.4): `<report id>.<ext>` the desk's, `<report id>.client.<ext>` the client's; each file
+    /// written aside, synced and renamed into place: a repeat replaces, never doubles.
     func writeReportFiles(_ message: OutboxMessage) async -> DeliveryOutcome {
         do {
             let id = String(decoding: message.payload, as: UTF8.self)
@@ -138,8 +154,14 @@ public struct OutboxCarrier: NotificationCarrier {
             }
             let report = try JSONCoding.decoder().decode(ReportDocument.self, from: stored.document)
             let renderer = reports.current
-            let files = try ReportFormat.allCases.map { format in
-                ("\(stored.id).\(format.fileExtension)", try renderer.render(report, as: format))
+            let files = try ReportAudience.allCases.flatMap { audience in
+                try ReportFormat.allCases.map { format in
+                    let infix = audience == .client ? ".client" : ""
+                    return (
+                        "\(stored.id)\(infix).\(format.fileExtension)",
+                        try renderer.render(report, as: format, for: audience)
+                    )
+                }
             }
             let folder = URL(fileURLWithPath: message.recipient).appendingPathComponent(stored.caseID.description)
             let written = await BlockingWork.run("followupd-report") {

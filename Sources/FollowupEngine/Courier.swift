@@ -36,7 +36,8 @@ public struct Courier: Sendable {
                         nextAttemptAt: now,
                         payload: try JSONCoding.encoder().encode(PartnerMailDocument(mail, subject, at: now))))
             case .issueReport(let id, let reason):
-                let document = ReportDocument(id: id, of: subject, reason: reason, generatedAt: now)
+                let document = ReportDocument(
+                    id: id, of: subject, reason: reason, generatedAt: now, desk: deskContact(for: subject))
                 change.reports.append(
                     StoredReport(
                         id: id, caseID: subject.id, reason: reason, generatedAt: now,
@@ -53,6 +54,17 @@ public struct Courier: Sendable {
             }
         }
         return change
+    }
+
+    /// Who the desk is for `subject`'s report: the company, and the owner's name and contact
+    /// from `owners` (the desk's own address and number when the owner has none). An owner not
+    /// in `owners` is left unnamed: the case's owner may be a login name, never shown to a client.
+    func deskContact(for subject: Case) -> ReportDocument.DeskContact {
+        let configuration = rulebook.configuration
+        let owner = configuration.owner(named: subject.owner)
+        return ReportDocument.DeskContact(
+            company: configuration.desk.company, technician: owner?.name,
+            email: owner?.email ?? configuration.desk.email, phone: owner?.phoneNumber ?? configuration.desk.phone)
     }
 
     /// One outbox row per recipient channel of the intent's audience.

@@ -9,8 +9,9 @@ import Mustache
 /// the start or the reload (naming the file), never a report.
 ///
 /// **Templates.** Text, Markdown and HTML come from logic-less mustache templates, one per
-/// language and format, named `report.LANGUAGE.FORMAT.mustache`: `report.pt-BR.text.mustache`,
-/// `report.pt-BR.md.mustache`, `report.pt-BR.html.mustache`, and the same with `en`. The shipped
+/// audience, language and format, named `report.LANGUAGE.FORMAT.mustache` for the desk's report
+/// (`report.pt-BR.text.mustache`, `report.pt-BR.md.mustache`, `report.pt-BR.html.mustache`, and
+/// the same with `en`) and `report.client.LANGUAGE.FORMAT.mustache` for the client's. The shipped
 /// ones are built into the binary; a file of the same name in the templates directory replaces
 /// the shipped one for that format only. The variables they get are listed in
 /// `docs/report-templates.md`. `{{x}}` in Markdown templates escapes Markdown punctuation, in
@@ -21,7 +22,7 @@ public struct ReportRenderer: Sendable {
     public let language: DeskLanguage
     /// The zone every time in text, Markdown and HTML is written in (JSON times are UTC).
     public let timeZone: TimeZone
-    private let templates: [ReportFormat: MustacheTemplate]
+    private let templates: [ReportTemplates.Key: MustacheTemplate]
 
     /// Loads the templates of `language`, each overridden by a file of the same name in
     /// `templatesDirectory` when one is there.
@@ -38,32 +39,46 @@ public struct ReportRenderer: Sendable {
         templates = try ReportTemplates.load(language: language, overrides: templatesDirectory)
     }
 
-    /// The file name a template override must have: `report.pt-BR.html.mustache`.
-    public static func templateFileName(language: DeskLanguage, format: ReportFormat) -> String {
-        ReportTemplates.fileName(language: language, format: format)
+    /// The file name a template override must have: `report.pt-BR.html.mustache` for the desk's
+    /// report, `report.client.pt-BR.html.mustache` for the client's.
+    public static func templateFileName(
+        language: DeskLanguage, format: ReportFormat, audience: ReportAudience = .desk
+    ) -> String {
+        ReportTemplates.fileName(language: language, format: format, audience: audience)
     }
 
-    /// The report in `format`, as UTF-8.
+    /// The report in `format` for `audience`, as UTF-8.
     ///
-    /// Nothing is added to the document: a sensitive case's report only says that its notes exist
-    /// and that `followupctl show` reads them.
-    public func render(_ document: ReportDocument, as format: ReportFormat) throws(FollowupError) -> Data {
-        guard let template = templates[format] else { return try json(document) }
-        let view = ReportView(document, wording: ReportWording(language: language, timeZone: timeZone))
-        return Data(template.render(view).utf8)
+    /// The desk's report is the whole document with every note (internal ones marked). The
+    /// client's leaves out Message-IDs, failure flags, ids, login names and internal notes. A
+    /// sensitive case's report of either audience carries no note, only where they are read.
+    public func render(_ document: ReportDocument, as format: ReportFormat, for audience: ReportAudience)
+        throws(FollowupError) -> Data
+    {
+        let wording = ReportWording(language: language, timeZone: timeZone)
+        guard let template = templates[ReportTemplates.Key(format: format, audience: audience)] else {
+            switch audience {
+            case .desk: return try json(document, id: document.id)
+            case .client: return try json(ClientReport(document), id: document.id)
+            }
+        }
+        switch audience {
+        case .desk: return Data(template.render(ReportView(document, wording: wording)).utf8)
+        case .client: return Data(template.render(ClientReportView(document, wording: wording)).utf8)
+        }
     }
 
-    /// The document as JSON the way the control API writes it (sorted keys, RFC 3339 UTC times,
+    /// The value as JSON the way the control API writes it (sorted keys, RFC 3339 UTC times,
     /// no indentation, which Foundation's pretty printing would change between releases), ending
     /// with a newline.
-    private func json(_ document: ReportDocument) throws(FollowupError) -> Data {
+    private func json(_ document: some Encodable, id: String) throws(FollowupError) -> Data {
         do {
             var data = try JSONCoding.encoder().encode(document)
             data.append(UInt8(ascii: "\n"))
             return data
         } catch {
             throw FollowupError(
-                .internalError, "report \(document.id) cannot be written as JSON: \(error)", underlying: error)
+                .internalError, "report \(id) cannot be written as JSON: \(error)", underlying: error)
         }
     }
 }

@@ -13,36 +13,59 @@ enum ReportTemplates {
         "report.en.text.mustache": PackageResources.report_en_text_mustache,
         "report.en.md.mustache": PackageResources.report_en_md_mustache,
         "report.en.html.mustache": PackageResources.report_en_html_mustache,
+        "report.client.pt-BR.text.mustache": PackageResources.report_client_pt_BR_text_mustache,
+        "report.client.pt-BR.md.mustache": PackageResources.report_client_pt_BR_md_mustache,
+        "report.client.pt-BR.html.mustache": PackageResources.report_client_pt_BR_html_mustache,
+        "report.client.en.text.mustache": PackageResources.report_client_en_text_mustache,
+        "report.client.en.md.mustache": PackageResources.report_client_en_md_mustache,
+        "report.client.en.html.mustache": PackageResources.report_client_en_html_mustache,
     ]
 
-    /// The file name of the template for `format` in `language`: `report.pt-BR.html.mustache`.
-    static func fileName(language: DeskLanguage, format: ReportFormat) -> String {
-        "report.\(language.rawValue).\(format.rawValue).mustache"
+    /// One template: a format for an audience.
+    struct Key: Hashable {
+        var format: ReportFormat
+        var audience: ReportAudience
     }
 
-    /// The parsed templates of every templated format in `language`.
+    /// The file name of the template for `format` in `language` for `audience`:
+    /// `report.pt-BR.html.mustache` (the desk's), `report.client.pt-BR.html.mustache`.
+    static func fileName(language: DeskLanguage, format: ReportFormat, audience: ReportAudience) -> String {
+        let prefix = audience == .client ? "report.client." : "report."
+        return "\(prefix)\(language.rawValue).\(format.rawValue).mustache"
+    }
+
+    /// The parsed templates of every templated format and audience in `language`.
     static func load(language: DeskLanguage, overrides directory: String?) throws(FollowupError)
-        -> [ReportFormat: MustacheTemplate]
+        -> [Key: MustacheTemplate]
     {
         var overrides: [String: String] = [:]
         if let directory { overrides = try overrideFiles(in: directory) }
-        var templates: [ReportFormat: MustacheTemplate] = [:]
-        for format in ReportFormat.allCases where format.isTemplated {
-            let name = fileName(language: language, format: format)
-            if let path = overrides[name] {
-                let text: String
-                do {
-                    text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
-                } catch {
-                    throw refusal("report template \(path) cannot be read: \(error.localizedDescription)", error)
-                }
-                templates[format] = try parse(text, format: format, origin: "report template \(path)")
-            } else {
-                let text = String(decoding: shipped[name] ?? [], as: UTF8.self)
-                templates[format] = try parse(text, format: format, origin: "shipped report template \(name)")
+        var templates: [Key: MustacheTemplate] = [:]
+        for audience in ReportAudience.allCases {
+            for format in ReportFormat.allCases where format.isTemplated {
+                let name = fileName(language: language, format: format, audience: audience)
+                templates[Key(format: format, audience: audience)] = try template(
+                    named: name, format: format, override: overrides[name])
             }
         }
         return templates
+    }
+
+    /// The template `name`: the override file at `path` when there is one, else the shipped one.
+    private static func template(named name: String, format: ReportFormat, override path: String?)
+        throws(FollowupError) -> MustacheTemplate
+    {
+        guard let path else {
+            let text = String(decoding: shipped[name] ?? [], as: UTF8.self)
+            return try parse(text, format: format, origin: "shipped report template \(name)")
+        }
+        let text: String
+        do {
+            text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        } catch {
+            throw refusal("report template \(path) cannot be read: \(error.localizedDescription)", error)
+        }
+        return try parse(text, format: format, origin: "report template \(path)")
     }
 
     /// The report templates in `directory`, by file name; refuses a `report.*` file whose name
@@ -61,8 +84,9 @@ enum ReportTemplates {
             let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
             guard known.contains(name) else {
                 throw refusal(
-                    "\(path) is not a report template name: expected report.LANGUAGE.FORMAT.mustache with "
-                        + "LANGUAGE pt-BR or en and FORMAT text, md or html", nil)
+                    "\(path) is not a report template name: expected report.LANGUAGE.FORMAT.mustache (the desk's "
+                        + "report) or report.client.LANGUAGE.FORMAT.mustache (the client's) with LANGUAGE pt-BR or "
+                        + "en and FORMAT text, md or html", nil)
             }
             found[name] = path
         }

@@ -1,7 +1,8 @@
 import FollowupCore
 import Foundation
 
-/// What the report templates are fed: every value already written out in the report's language.
+/// What the desk's report templates are fed: every value already written out in the report's
+/// language. The client's templates get ``ClientReportView`` instead.
 ///
 /// The templates are logic-less, so sections hang on the flags and lists here. Property names are
 /// the template variables (listed in `docs/report-templates.md`); renaming one breaks overrides.
@@ -19,6 +20,8 @@ struct ReportView {
         /// `sim`/`não`, `yes`/`no`.
         var failed: String
         var isFailed: Bool
+        /// What was said in the attempt, when a note was recorded.
+        var note: String?
     }
 
     /// One partner return as a table row.
@@ -26,6 +29,18 @@ struct ReportView {
         var seq: Int
         var at: String
         var kind: String
+        /// What the partner said, when a note was recorded.
+        var note: String?
+    }
+
+    /// A note on the case (not tied to an attempt or a return).
+    struct NoteRow {
+        var seq: Int
+        var at: String
+        var by: String
+        var text: String
+        /// True for a note kept from the client's report.
+        var isInternal: Bool
     }
 
     var reportID: String
@@ -54,6 +69,10 @@ struct ReportView {
     var refused: Bool
     /// The warning a refusal report opens with.
     var refusalNotice: String
+    /// The partner's refusal in its own words, when recorded.
+    var refusalNote: String?
+    var notes: [NoteRow]
+    var hasNotes: Bool
     var nextStep: String
     var sensitive: Bool
     /// On a sensitive case: that notes exist and how to read them.
@@ -75,23 +94,34 @@ struct ReportView {
         verification = document.verification
         owner = document.owner
         firstRequestAt = document.firstRequestAt.map(wording.time)
+        let notes = document.sensitive ? [] : document.notes ?? []
         attempts = document.attempts.map { attempt in
-            AttemptRow(
+            let said = notes.filter { $0.kind == .contact && $0.attempt == attempt.number }.map(\.text)
+            return AttemptRow(
                 number: attempt.number, at: wording.time(attempt.at), channel: wording.channel(attempt.channel),
                 recipients: attempt.to.isEmpty ? wording.none : attempt.to.joined(separator: ", "),
                 by: attempt.by, messageID: attempt.messageID ?? wording.none,
-                failed: wording.yesNo(attempt.failed), isFailed: attempt.failed)
+                failed: wording.yesNo(attempt.failed), isFailed: attempt.failed,
+                note: said.isEmpty ? nil : said.joined(separator: "\n"))
         }
         attemptCount = document.attempts.count
         hasAttempts = !document.attempts.isEmpty
         returns = document.returns.map {
-            ReturnRow(seq: $0.seq, at: wording.time($0.at), kind: wording.returnKind($0.kind))
+            let seq = $0.seq
+            return ReturnRow(
+                seq: seq, at: wording.time($0.at), kind: wording.returnKind($0.kind),
+                note: notes.first { $0.kind == .partnerReturn && $0.seq == seq }?.text)
         }
         hasReturns = !document.returns.isEmpty
         reasonCode = document.reason.rawValue
         reason = wording.reason(document.reason)
         refused = document.reason == .partnerRefused
         refusalNotice = wording.refusalNotice(partner: partner)
+        refusalNote = notes.last { $0.kind == .refusal }?.text
+        self.notes = notes.filter { $0.kind == .note }.map {
+            NoteRow(seq: $0.seq, at: wording.time($0.at), by: $0.by, text: $0.text, isInternal: $0.isInternal)
+        }
+        hasNotes = !self.notes.isEmpty
         nextStep = wording.nextStep(document.nextStep, partner: partner)
         sensitive = document.sensitive
         showCommand = "followupctl show \(document.caseID)"

@@ -130,7 +130,11 @@ struct RefusedCommand: ParsableCommand {
 struct NoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "note",
-        abstract: "Add a note to the case's timeline (changes nothing else).")
+        abstract: "Add a note to the case's timeline (changes nothing else).",
+        discussion: """
+            The note appears in the attempts report the client receives, unless --internal keeps \
+            it for the desk (the desk's report marks it internal).
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var change: ChangeOptions
@@ -139,10 +143,14 @@ struct NoteCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The note (quote it).", valueName: "text"))
     var text: String
 
+    @Flag(name: .customLong("internal"), help: "For the desk only: never in the client's report.")
+    var isInternal = false
+
     func run() throws {
         let session = global.session()
         let answer = try session.send(
-            "POST", ControlSession.casePath(target.id, "/notes"), body: NoteBody(note: text),
+            "POST", ControlSession.casePath(target.id, "/notes"),
+            body: NoteBody(note: text, internal: isInternal ? true : nil),
             idempotencyKey: change.idempotencyKey)
         try session.confirm(answer, "note added")
     }

@@ -131,6 +131,7 @@ struct CaseText {
         if let reason = entry.reason { parts.append("reason \(reason.rawValue)") }
         if let report = entry.report { parts.append("report \(report)") }
         if let cycle = entry.cycle { parts.append("cycle \(cycle)") }
+        if entry.isInternal == true { parts.append("internal: not in the client's report") }
         return parts.joined(separator: ", ")
     }
 

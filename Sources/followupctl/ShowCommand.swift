@@ -51,12 +51,19 @@ struct ReportCommand: ParsableCommand {
         abstract: "Print the case's latest attempts report, to send to the client.",
         discussion: """
             text (default) for a mail body, md for Markdown, html for a page, json for the \
-            report's data. Exits 1 while the case has no report yet.
+            report's data. --audience client (default) prints the client's version, safe to \
+            forward; --audience desk prints everything (Message-IDs, who sent what, failures, \
+            internal notes) for the ticket and the leaders. Exits 1 while the case has no report yet.
             """)
 
     /// The renderings the daemon makes.
     enum Format: String, CaseIterable, ExpressibleByArgument {
         case text, md, html, json
+    }
+
+    /// Who the report is for.
+    enum Audience: String, CaseIterable, ExpressibleByArgument {
+        case client, desk
     }
 
     @OptionGroup var global: GlobalOptions
@@ -65,11 +72,14 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("text, md, html or json (default: text; json with --json).", valueName: "format"))
     var format: Format?
 
+    @Option(help: ArgumentHelp("client (default: what may be forwarded to the client) or desk.", valueName: "audience"))
+    var audience: Audience = .client
+
     func run() throws {
         let session = global.session()
         let chosen = format ?? (global.json ? .json : .text)
-        let answer = try session.send(
-            "GET", ControlSession.casePath(target.id, "/report") + QueryString.make([("format", chosen.rawValue)]))
+        let query = QueryString.make([("format", chosen.rawValue), ("audience", audience.rawValue)])
+        let answer = try session.send("GET", ControlSession.casePath(target.id, "/report") + query)
         if chosen == .json {
             session.printJSON(answer.body)
         } else {

@@ -40,6 +40,15 @@ struct ConfigurationRefusalTests {
         Refusal("control: { readers: followupd }", "control.readers", "expected a list of text values"),
         Refusal("leaders: [{ name: Ana, ops: maybe }]", "leaders[0].ops", "expected true or false, found \"maybe\""),
         Refusal("owners: [{ name: Jo, phone: 1 }]", "owners[0].phone", "expected true or false"),
+        // Who the desk is (the client's report).
+        Refusal("desk: { company: '' }", "desk.company", "must not be empty"),
+        Refusal("desk: { compny: X }", "desk.compny", "unknown key"),
+        Refusal("desk: { phone: ramal 12 }", "desk.phone", "is not a telephone number"),
+        Refusal("desk: { phone: '123' }", "desk.phone", "8 to 20 digits"),
+        Refusal("desk: { email: suporte }", "desk.email", "is not an e-mail address"),
+        Refusal("owners: [{ name: Jo, phone_number: '(11) 4004 ramal 1' }]", "owners[0].phone_number", "telephone"),
+        Refusal("owners: [{ name: Jo, login: 'jo prado' }]", "owners[0].login", "is not a login name"),
+        Refusal("leaders: [{ name: Ana, login: 'ana@x' }]", "leaders[0].login", "is not a login name"),
         Refusal("- storage", "(file)", "expected a mapping of sections"),
         // Durations and the rules of §3.
         Refusal("policy: { resend_after: 24x }", "policy.resend_after", "\"24x\" is not a duration"),

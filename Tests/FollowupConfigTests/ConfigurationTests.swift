@@ -228,6 +228,27 @@ struct ConfigurationTests {
         #expect(configuration.partner(named: "Nobody") == nil)
     }
 
+    @Test("the desk's identity and the people's logins and numbers, for the client's report")
+    func deskIdentity() throws {
+        let configuration = try parse(
+            """
+            desk: { company: Domínio Sistemas, email: suporte@dominio.example, phone: "+55 11 4004-0000" }
+            leaders:
+              - { name: Ana Lima, login: ana.lima }
+            owners:
+              - { name: Joana Prado, login: joana.prado, phone_number: "(11) 4004-0012", phone: true }
+            """)
+        #expect(
+            configuration.desk
+                == DeskSettings(
+                    company: "Domínio Sistemas", email: "suporte@dominio.example", phone: "+55 11 4004-0000"))
+        let owner = try #require(configuration.owner(named: "joana.prado"), "an owner is found by login too")
+        #expect(owner.name == "Joana Prado" && owner.phoneNumber == "(11) 4004-0012" && owner.phone)
+        #expect(configuration.leaders.first?.login == "ana.lima")
+        #expect(configuration.owner(named: "root") == nil)
+        #expect(try parse("").desk == DeskSettings())
+    }
+
     @Test("a control mode is octal however it is written", arguments: ["\"0660\"", "0660", "660", "\"0o660\""])
     func controlModeIsOctal(written: String) throws {
         #expect(try parse("control: { mode: \(written) }").control.mode == 0o660)

@@ -3,28 +3,35 @@ import FollowupReports
 import Foundation
 import Testing
 
-/// One fixture in one language and format, and the checked-in file it must match.
+/// One fixture for one audience in one language and format, and the checked-in file it must match.
 struct GoldenCase: Sendable, CustomTestStringConvertible {
     var fixture: ReportFixture
+    var audience: ReportAudience
     var language: DeskLanguage
     var format: ReportFormat
 
-    /// `no_reply.pt-BR.html`; JSON does not depend on the language: `no_reply.json`.
+    /// `no_reply.client.pt-BR.html`; JSON does not depend on the language: `no_reply.client.json`.
     var fileName: String {
-        format == .json
-            ? "\(fixture.name).json" : "\(fixture.name).\(language.rawValue).\(format.fileExtension)"
+        let base = "\(fixture.name).\(audience.rawValue)"
+        return format == .json ? "\(base).json" : "\(base).\(language.rawValue).\(format.fileExtension)"
     }
 
-    var testDescription: String { "\(fixture.name) \(language.rawValue) \(format.rawValue)" }
+    var testDescription: String {
+        "\(fixture.name) \(audience.rawValue) \(language.rawValue) \(format.rawValue)"
+    }
 
     static let all: [GoldenCase] = ReportFixture.all.flatMap { fixture in
-        DeskLanguage.allCases.flatMap { language in
-            ReportFormat.allCases.map { GoldenCase(fixture: fixture, language: language, format: $0) }
+        ReportAudience.allCases.flatMap { audience in
+            DeskLanguage.allCases.flatMap { language in
+                ReportFormat.allCases.map {
+                    GoldenCase(fixture: fixture, audience: audience, language: language, format: $0)
+                }
+            }
         }
     }
 }
 
-/// The reports leaders read, compared byte for byte with reviewed files under `Golden/`.
+/// The reports clients and leaders read, compared byte for byte with reviewed files under `Golden/`.
 ///
 /// `FOLLOWUP_RECORD_GOLDEN=1 swift test --filter GoldenReportTests` rewrites the files (and fails,
 /// so a recording run is never taken for a passing one); review the diff before checking it in.
@@ -35,7 +42,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
     @Test(arguments: GoldenCase.all)
     func matchesTheReviewedFile(_ golden: GoldenCase) throws {
         let renderer = try ReportRenderer(language: golden.language, timeZone: ReportFixture.zone)
-        let rendered = try renderer.render(golden.fixture.document, as: golden.format)
+        let rendered = try renderer.render(golden.fixture.document, as: golden.format, for: golden.audience)
         let file = Self.folder.appendingPathComponent(golden.fileName)
         if Self.recording {
             try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)

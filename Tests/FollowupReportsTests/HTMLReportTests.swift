@@ -102,7 +102,7 @@ struct ParsedHTML: Decodable {
     @Test(arguments: cases)
     func isACompleteBalancedDocument(fixture: ReportFixture, language: DeskLanguage) throws {
         let renderer = try ReportRenderer(language: language, timeZone: ReportFixture.zone)
-        let html = try Self.parse(try renderer.render(fixture.document, as: .html))
+        let html = try Self.parse(try renderer.render(fixture.document, as: .html, for: .desk))
         #expect(html.doctype?.lowercased() == "doctype html")
         #expect(html.charset == "utf-8")
         #expect(html.problems == [])
@@ -113,13 +113,13 @@ struct ParsedHTML: Decodable {
     @Test(arguments: cases)
     func listsEveryAttemptAndReturn(fixture: ReportFixture, language: DeskLanguage) throws {
         let renderer = try ReportRenderer(language: language, timeZone: ReportFixture.zone)
-        let html = try Self.parse(try renderer.render(fixture.document, as: .html))
+        let html = try Self.parse(try renderer.render(fixture.document, as: .html, for: .desk))
         let document = fixture.document
         let attempts = try #require(html.table("attempts"))
-        // A header row, then one row per attempt in order: number, …, message id, failed.
+        // A header row, then one row per attempt in order: number, …, message id, failed, note.
         #expect(attempts.count == document.attempts.count + 1)
         for (row, attempt) in zip(attempts.dropFirst(), document.attempts) {
-            #expect(row.count == 7)
+            #expect(row.count == 8)
             #expect(row.first == String(attempt.number))
             #expect(row[3] == (attempt.to.isEmpty ? "—" : attempt.to.joined(separator: ", ")))
             #expect(row[4] == attempt.by)
@@ -137,7 +137,7 @@ struct ParsedHTML: Decodable {
         } else {
             let returns = try #require(html.table("returns"))
             #expect(returns.count == document.returns.count + 1)
-            #expect(Set(returns.dropFirst().map { $0.count }) == [2])
+            #expect(Set(returns.dropFirst().map { $0.count }) == [3])
         }
     }
 
@@ -145,7 +145,7 @@ struct ParsedHTML: Decodable {
     @Test(arguments: cases)
     func putsARefusalFirst(fixture: ReportFixture, language: DeskLanguage) throws {
         let renderer = try ReportRenderer(language: language, timeZone: ReportFixture.zone)
-        let html = try Self.parse(try renderer.render(fixture.document, as: .html))
+        let html = try Self.parse(try renderer.render(fixture.document, as: .html, for: .desk))
         let warnings = html.marked.filter { $0.cssClass == "warning" }
         guard fixture.document.reason == .partnerRefused else {
             #expect(warnings.isEmpty)
@@ -156,9 +156,11 @@ struct ParsedHTML: Decodable {
             ? "ATENÇÃO: o próprio parceiro SIEG pediu que o cliente entre em contato diretamente com ele."
             : "ATTENTION: the partner SIEG itself asked that the client contact it directly."
         #expect(warnings.map(\.text) == [expected])
-        // The warning is the paragraph between the title and the case's table.
+        // The warning is the paragraph right after the title, before the case's table (the
+        // partner's own words may follow it).
         let body = try #require(html.tags.firstIndex(of: "body"))
-        #expect(Array(html.tags[body...].prefix(4)) == ["body", "h1", "p", "table"])
+        #expect(Array(html.tags[body...].prefix(3)) == ["body", "h1", "p"])
+        #expect(html.tags[body...].firstIndex(of: "table").map { $0 > body + 2 } == true)
         #expect(warnings.first?.tag == "p")
     }
 
@@ -167,7 +169,7 @@ struct ParsedHTML: Decodable {
     func escapesCaseData(language: DeskLanguage) throws {
         let renderer = try ReportRenderer(language: language, timeZone: ReportFixture.zone)
         let document = ReportFixture.noInformation.document
-        let html = try Self.parse(try renderer.render(document, as: .html))
+        let html = try Self.parse(try renderer.render(document, as: .html, for: .desk))
         #expect(!html.tags.contains("matriz"))
         let rows = try #require(html.table("case"))
         #expect(rows.contains { $0.last == document.client.name })
@@ -179,7 +181,7 @@ struct ParsedHTML: Decodable {
     @Test(arguments: cases)
     func pointsToTheNotesOfASensitiveCase(fixture: ReportFixture, language: DeskLanguage) throws {
         let renderer = try ReportRenderer(language: language, timeZone: ReportFixture.zone)
-        let html = try Self.parse(try renderer.render(fixture.document, as: .html))
+        let html = try Self.parse(try renderer.render(fixture.document, as: .html, for: .desk))
         let notices = html.marked.filter { $0.cssClass == "notice" }.map(\.text)
         if fixture.document.sensitive {
             #expect(notices.count == 1)

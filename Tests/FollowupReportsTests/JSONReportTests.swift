@@ -43,20 +43,49 @@ import Testing
     @Test func everyFixtureIsValid() throws {
         var documents: [String: Data] = [:]
         for fixture in ReportFixture.all {
-            documents[fixture.name + ".json"] = try Self.renderer.render(fixture.document, as: .json)
+            for audience in ReportAudience.allCases {
+                documents["\(fixture.name).\(audience.rawValue).json"] = try Self.renderer.render(
+                    fixture.document, as: .json, for: audience)
+            }
         }
         let errors = try Self.validate(documents)
-        #expect(errors.count == ReportFixture.all.count)
+        #expect(errors.count == ReportFixture.all.count * 2)
         #expect(errors.filter { !$0.value.isEmpty } == [:])
     }
 
     /// What a report must never be; the schema refuses each, so the test above can fail.
     enum Breach: String, CaseIterable {
-        case addedNotes, unknownReason, refusalAskingForAnotherRoute, timeWithAnOffset, noAttempts, returnWithText
+        case notesAsText, unknownReason, refusalAskingForAnotherRoute, timeWithAnOffset, noAttempts, returnWithText
+        case notesOnASensitiveCase, clientReportWithMessageID, clientReportWithLogin, clientReportWithFailure
+
+        /// Whether the breach is made on the client's report (else on the desk's).
+        var onClientReport: Bool {
+            switch self {
+            case .clientReportWithMessageID, .clientReportWithLogin, .clientReportWithFailure: true
+            default: false
+            }
+        }
 
         func apply(to json: inout [String: Any]) {
             switch self {
-            case .addedNotes: json["notes"] = "senha: 1234"
+            case .notesAsText: json["notes"] = "senha: 1234"
+            case .notesOnASensitiveCase:
+                json["sensitive"] = true
+                json["notes"] = [
+                    [
+                        "seq": 3, "kind": "note", "at": "2026-11-25T14:20:00Z", "by": "ana", "text": "senha: 1234",
+                        "internal": false,
+                    ]
+                ]
+            case .clientReportWithMessageID:
+                var attempts = json["attempts"] as? [[String: Any]] ?? []
+                attempts[0]["message_id"] = "<fu-12.1@suporte.dominio.example>"
+                json["attempts"] = attempts
+            case .clientReportWithLogin: json["owner"] = "ana.souza"
+            case .clientReportWithFailure:
+                var attempts = json["attempts"] as? [[String: Any]] ?? []
+                attempts[0]["failed"] = true
+                json["attempts"] = attempts
             case .unknownReason: json["reason"] = "gave_up"
             case .refusalAskingForAnotherRoute: json["reason"] = "partner_refused"
             case .timeWithAnOffset: json["generated_at"] = "2026-11-26T09:00:00-03:00"
@@ -69,7 +98,8 @@ import Testing
 
     @Test(arguments: Breach.allCases)
     func schemaRefuses(_ breach: Breach) throws {
-        let rendered = try Self.renderer.render(ReportFixture.noReply.document, as: .json)
+        let rendered = try Self.renderer.render(
+            ReportFixture.noReply.document, as: .json, for: breach.onClientReport ? .client : .desk)
         var json = try #require(try JSONSerialization.jsonObject(with: rendered) as? [String: Any])
         breach.apply(to: &json)
         let changed = try JSONSerialization.data(withJSONObject: json)
@@ -80,7 +110,7 @@ import Testing
     /// Decoding the JSON gives back the document, field for field.
     @Test(arguments: ReportFixture.all)
     func isTheDocumentItself(_ fixture: ReportFixture) throws {
-        let rendered = try Self.renderer.render(fixture.document, as: .json)
+        let rendered = try Self.renderer.render(fixture.document, as: .json, for: .desk)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
@@ -93,9 +123,9 @@ import Testing
     @Test func isStable() throws {
         let document = ReportFixture.noInformation.document
         let english = try ReportRenderer(language: .en, timeZone: TimeZone(identifier: "Asia/Tokyo")!)
-        let first = try Self.renderer.render(document, as: .json)
-        #expect(try english.render(document, as: .json) == first)
-        #expect(try Self.renderer.render(document, as: .json) == first)
+        let first = try Self.renderer.render(document, as: .json, for: .desk)
+        #expect(try english.render(document, as: .json, for: .desk) == first)
+        #expect(try Self.renderer.render(document, as: .json, for: .desk) == first)
         let text = String(decoding: first, as: UTF8.self)
         #expect(text.contains(#""generated_at":"2026-11-25T17:30:00Z""#))
         #expect(text.contains(#""first_request_at":"2026-11-20T17:30:00Z""#))
@@ -104,7 +134,7 @@ import Testing
         let keys = json.keys.sorted()
         let positions = try keys.map { key in try #require(text.range(of: "\"\(key)\":")).lowerBound }
         #expect(positions == positions.sorted())
-        #expect(keys.count == 14)
+        #expect(keys.count == 16)
         #expect(!text.contains("\n  "))
         #expect(text.hasSuffix("}\n"))
     }

@@ -11,7 +11,7 @@ import Testing
 
     func rendered(_ fixture: ReportFixture, _ language: DeskLanguage, _ format: ReportFormat) throws -> String {
         let renderer = try ReportRenderer(language: language, timeZone: ReportFixture.zone)
-        return String(decoding: try renderer.render(fixture.document, as: format), as: UTF8.self)
+        return String(decoding: try renderer.render(fixture.document, as: format, for: .desk), as: UTF8.self)
     }
 
     @Test(arguments: cases)
@@ -70,8 +70,8 @@ import Testing
         #expect(report.contains(#"Divergência de CFOP no XML \| notas de devolução \*urgente\*"#))
         let rows = report.split(separator: "\n").filter { $0.hasPrefix("| ") }
         let cells = rows.map { row in row.replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count - 1 }
-        // Header and three attempts with 7 cells; header and two returns with 2.
-        #expect(cells == [7, 7, 7, 7, 2, 2, 2])
+        // Header and three attempts with 8 cells; header and two returns with 3.
+        #expect(cells == [8, 8, 8, 8, 3, 3, 3])
     }
 
     /// Every time a report of `document` writes, as the language writes it (in the desk's zone).

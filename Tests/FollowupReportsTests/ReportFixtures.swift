@@ -2,7 +2,9 @@ import FollowupCore
 import Foundation
 import Testing
 
-/// The fixed documents every rendering test uses: one per kind of report leaders read.
+/// The fixed documents every rendering test uses: one per kind of report, with notes of every
+/// kind (one internal) and the desk's identity in full, in part, and absent (a report issued
+/// before it was recorded).
 struct ReportFixture: Sendable, CustomTestStringConvertible {
     /// The golden files' base name: `no_reply`, `no_information`, `partner_refused`, `sensitive`.
     var name: String
@@ -39,7 +41,18 @@ struct ReportFixture: Sendable, CustomTestStringConvertible {
                     number: 2, at: at("2026-11-24T09:00:00-03:00"), channel: .email, by: "followupd",
                     to: ["suporte@sieg.example"], messageID: "<fu-12.2@suporte.dominio.example>", failed: true),
             ],
-            returns: []))
+            returns: [],
+            notes: [
+                CaseNote(
+                    seq: 1, kind: .contact, at: at("2026-11-23T09:00:00-03:00"), by: "ana.souza",
+                    text: "Pedido de verificação do certificado A1 e do download das NF-e de entrada.", attempt: 1),
+                CaseNote(
+                    seq: 4, kind: .note, at: at("2026-11-25T10:00:00-03:00"), by: "ana.souza",
+                    text: "Cliente avisado por telefone de que seguimos aguardando a SIEG."),
+            ],
+            desk: .init(
+                company: "Domínio Sistemas", technician: "Ana Souza", email: "asouza@dominio.example",
+                phone: "+55 11 4004-0000")))
 
     /// Only an acknowledgement and an auto-reply came back; the client's name and the subject
     /// carry characters HTML and Markdown would read as markup.
@@ -68,7 +81,19 @@ struct ReportFixture: Sendable, CustomTestStringConvertible {
             returns: [
                 PartnerReturn(seq: 5, at: at("2026-11-21T16:02:00-03:00"), kind: .ack),
                 PartnerReturn(seq: 6, at: at("2026-11-22T08:00:00-03:00"), kind: .auto),
-            ]))
+            ],
+            notes: [
+                CaseNote(
+                    seq: 2, kind: .contact, at: at("2026-11-21T10:15:00-03:00"), by: "carlos_lima",
+                    text: "Liguei para o suporte da Fiscosoft; pediram para aguardar o retorno do N2.", attempt: 2),
+                CaseNote(
+                    seq: 5, kind: .partnerReturn, at: at("2026-11-21T16:02:00-03:00"), by: "carlos_lima",
+                    text: "Estão verificando a regra de CFOP <devolução> & retorno no importador."),
+                CaseNote(
+                    seq: 7, kind: .note, at: at("2026-11-22T09:00:00-03:00"), by: "carlos_lima",
+                    text: "Cliente insatisfeito; não prometer prazo.", isInternal: true),
+            ],
+            desk: .init(company: "Domínio Sistemas", email: "suporte@dominio.example")))
 
     /// The partner itself asked the client to contact it directly.
     static let partnerRefused = ReportFixture(
@@ -87,7 +112,21 @@ struct ReportFixture: Sendable, CustomTestStringConvertible {
                     to: ["suporte@sieg.example"], messageID: "<fu-31.1@suporte.dominio.example>"),
                 Attempt(number: 2, at: at("2026-11-24T15:40:00-03:00"), channel: .portal, by: "joana.prado"),
             ],
-            returns: [PartnerReturn(seq: 4, at: at("2026-11-25T11:20:00-03:00"), kind: .info)]))
+            returns: [PartnerReturn(seq: 4, at: at("2026-11-25T11:20:00-03:00"), kind: .info)],
+            notes: [
+                CaseNote(
+                    seq: 3, kind: .contact, at: at("2026-11-24T15:40:00-03:00"), by: "joana.prado",
+                    text: "Chamado 88231 aberto no portal pedindo a liberação do CNPJ.", attempt: 2),
+                CaseNote(
+                    seq: 4, kind: .partnerReturn, at: at("2026-11-25T11:20:00-03:00"), by: "joana.prado",
+                    text: "A liberação do CNPJ só pode ser pedida pelo titular da conta."),
+                CaseNote(
+                    seq: 5, kind: .refusal, at: at("2026-11-25T11:25:00-03:00"), by: "joana.prado",
+                    text: "A SIEG só trata a liberação diretamente com o cliente, pelo telefone 0800 000 0000."),
+            ],
+            desk: .init(
+                company: "Domínio Sistemas", technician: "Joana Prado", email: "jprado@dominio.example",
+                phone: "(11) 4004-0012")))
 
     /// A case asking the client for a password and a certificate: its notes stay out of the report.
     /// The partner has no address and the client no ticket.
@@ -114,7 +153,8 @@ struct ReportFixture: Sendable, CustomTestStringConvertible {
     static func document(
         id: String, case number: Int64, reason: ReportReason, generatedAt: String, client: Client,
         partner: PartnerContact?, subject: String, verification: String, owner: String, attempts: [Attempt],
-        returns: [PartnerReturn], sensitive: [SensitiveData] = []
+        returns: [PartnerReturn], sensitive: [SensitiveData] = [], notes: [CaseNote] = [],
+        desk: ReportDocument.DeskContact? = nil
     ) -> ReportDocument {
         let first = attempts[0]
         let opening = NewCase(
@@ -122,9 +162,11 @@ struct ReportFixture: Sendable, CustomTestStringConvertible {
             sensitive: sensitive, sentAt: first.at, messageID: first.messageID, channel: first.channel)
         let env = CaseEnvironment(now: first.at, by: first.by, mailHost: "suporte.dominio.example", makeID: { id })
         let opened = try! CaseMachine.open(opening, id: CaseID(number), in: env).case
-        var document = ReportDocument(id: id, of: opened, reason: reason, generatedAt: at(generatedAt))
+        var document = ReportDocument(id: id, of: opened, reason: reason, generatedAt: at(generatedAt), desk: desk)
         document.attempts = attempts
         document.returns = returns
+        // A sensitive case's report carries no note (the document is made so; see the report tests).
+        document.notes = sensitive.isEmpty ? notes : []
         return document
     }
 }

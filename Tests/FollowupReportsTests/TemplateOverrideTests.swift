@@ -40,13 +40,15 @@ import Testing
         try withTemplates(files) { directory in
             let renderer = try ReportRenderer(templatesDirectory: directory, timeZone: ReportFixture.zone)
             // Text templates never escape, overrides included.
-            let text = String(decoding: try renderer.render(document, as: .text), as: UTF8.self)
+            let text = String(decoding: try renderer.render(document, as: .text, for: .desk), as: UTF8.self)
             #expect(
                 text == "Caso FU-27 de Silva & Filhos Comércio de Alimentos <Matriz>: "
                     + "o parceiro respondeu, mas não trouxe a informação.\n")
-            #expect(try renderer.render(document, as: .md) == shipped.render(document, as: .md))
-            #expect(try renderer.render(document, as: .html) == shipped.render(document, as: .html))
-            #expect(try renderer.render(document, as: .json) == shipped.render(document, as: .json))
+            #expect(try renderer.render(document, as: .md, for: .desk) == shipped.render(document, as: .md, for: .desk))
+            #expect(
+                try renderer.render(document, as: .html, for: .desk) == shipped.render(document, as: .html, for: .desk))
+            #expect(
+                try renderer.render(document, as: .json, for: .desk) == shipped.render(document, as: .json, for: .desk))
         }
     }
 
@@ -54,10 +56,12 @@ import Testing
         let document = ReportFixture.noReply.document
         try withTemplates(["report.en.text.mustache": "{{caseID}}\n"]) { directory in
             let english = try ReportRenderer(language: .en, templatesDirectory: directory, timeZone: ReportFixture.zone)
-            #expect(try english.render(document, as: .text) == Data("FU-12\n".utf8))
+            #expect(try english.render(document, as: .text, for: .desk) == Data("FU-12\n".utf8))
             let portuguese = try ReportRenderer(templatesDirectory: directory, timeZone: ReportFixture.zone)
             let shipped = try ReportRenderer(timeZone: ReportFixture.zone)
-            #expect(try portuguese.render(document, as: .text) == shipped.render(document, as: .text))
+            #expect(
+                try portuguese.render(document, as: .text, for: .desk)
+                    == shipped.render(document, as: .text, for: .desk))
         }
     }
 
@@ -65,7 +69,7 @@ import Testing
     @Test func aMarkdownOverrideEscapesValues() throws {
         try withTemplates(["report.pt-BR.md.mustache": "**{{subject}}**\n"]) { directory in
             let renderer = try ReportRenderer(templatesDirectory: directory, timeZone: ReportFixture.zone)
-            let md = try renderer.render(ReportFixture.noInformation.document, as: .md)
+            let md = try renderer.render(ReportFixture.noInformation.document, as: .md, for: .desk)
             #expect(
                 String(decoding: md, as: UTF8.self)
                     == "**Divergência de CFOP no XML \\| notas de devolução \\*urgente\\***\n")
@@ -122,22 +126,26 @@ import Testing
     /// language and templated format, and what the binary embeds is what those files say.
     @Test func theShippedTemplatesAreTheSourceFiles() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.shippedFolder.path)
-        let expected = DeskLanguage.allCases.flatMap { language in
-            ReportFormat.allCases.filter(\.isTemplated).map {
-                ReportRenderer.templateFileName(language: language, format: $0)
+        let expected = ReportAudience.allCases.flatMap { audience in
+            DeskLanguage.allCases.flatMap { language in
+                ReportFormat.allCases.filter(\.isTemplated).map {
+                    ReportRenderer.templateFileName(language: language, format: $0, audience: audience)
+                }
             }
         }
         #expect(Set(names) == Set(expected))
-        #expect(expected.count == 6)
+        #expect(expected.count == 12)
         for language in DeskLanguage.allCases {
             let shipped = try ReportRenderer(language: language, timeZone: ReportFixture.zone)
             let fromFiles = try ReportRenderer(
                 language: language, templatesDirectory: Self.shippedFolder.path, timeZone: ReportFixture.zone)
             for fixture in ReportFixture.all {
                 for format in ReportFormat.allCases {
-                    #expect(
-                        try shipped.render(fixture.document, as: format)
-                            == fromFiles.render(fixture.document, as: format))
+                    for audience in ReportAudience.allCases {
+                        #expect(
+                            try shipped.render(fixture.document, as: format, for: audience)
+                                == fromFiles.render(fixture.document, as: format, for: audience))
+                    }
                 }
             }
         }

@@ -29,6 +29,7 @@ struct CommandLineTests {
             "--verification", "V", "--send", "--sent-at", "2026-11-29",
         ],
         ["due", "--within", "soon"], ["list", "--limit", "0"], ["list", "--state", "open"], ["bogus"],
+        ["report", "12", "--audience", "leaders"], ["note", "12", "--internal"],
     ])
     func usageErrorsExit64(arguments: [String]) {
         do {
@@ -38,6 +39,20 @@ struct CommandLineTests {
         } catch {
             #expect(Followupctl.exitCode(for: error).rawValue == 64, "\(arguments): \(error)")
         }
+    }
+
+    /// The report a technician prints is the client's unless the desk's is asked for; a note is
+    /// for the client's report unless marked internal.
+    @Test func reportsAreTheClientsAndNotesPublicByDefault() throws {
+        let report = try #require(try Followupctl.parseAsRoot(["report", "12"]) as? ReportCommand)
+        #expect(report.audience == .client)
+        let desk = try #require(try Followupctl.parseAsRoot(["report", "12", "--audience", "desk"]) as? ReportCommand)
+        #expect(desk.audience == .desk)
+        let note = try #require(try Followupctl.parseAsRoot(["note", "12", "liguei"]) as? NoteCommand)
+        #expect(!note.isInternal)
+        let kept = try #require(
+            try Followupctl.parseAsRoot(["note", "12", "cliente irritado", "--internal"]) as? NoteCommand)
+        #expect(kept.isInternal && kept.text == "cliente irritado")
     }
 
     @Test func openTakesSeveralPartnerAddresses() throws {

@@ -62,9 +62,9 @@ struct FollowupctlProcess {
         return try APICoding.decoder().decode(CaseJSON.self, from: Data(run.stdout.utf8))
     }
 
-    /// `followupctl report ID --format json`, decoded.
+    /// `followupctl report ID --format json --audience desk`, decoded.
     func report(_ id: String) throws -> ReportDocument {
-        let run = try self("report", id, "--format", "json")
+        let run = try self("report", id, "--format", "json", "--audience", "desk")
         guard run.status == 0 else { throw CtlFailure(run: run) }
         return try APICoding.decoder().decode(ReportDocument.self, from: Data(run.stdout.utf8))
     }

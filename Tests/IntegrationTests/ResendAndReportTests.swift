@@ -89,10 +89,11 @@ import Testing
         #expect(
             try await eventually(timeout: 60) {
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: reportsFolder)) ?? []
-                return files.filter { !$0.hasPrefix(".") }.count == 4
-            }, "the report written as text, md, html and json")
+                return files.filter { !$0.hasPrefix(".") }.count == 8
+            }, "the report written as text, md, html and json, for the desk and for the client")
         let files = try FileManager.default.contentsOfDirectory(atPath: reportsFolder).filter { !$0.hasPrefix(".") }
         #expect(Set(files.map { ($0 as NSString).pathExtension }) == ["txt", "md", "html", "json"])
+        #expect(files.filter { $0.contains(".client.") }.count == 4)
 
         // The partner's mail: the request, then the resend in its thread.
         #expect(try await eventually(timeout: 30) { try Self.spool(workspace).count >= 5 })
@@ -118,8 +119,8 @@ import Testing
         #expect(resendText.contains("Verificar a integração de download de NF-e"))
         #expect(resendText.contains("joana"))
 
-        // The report: every attempt with its message id, served in each format.
-        let text = try RawClient.request(socket, "GET", "/v1/cases/FU-1/report?format=text")
+        // The desk's report: every attempt with its message id, served in each format.
+        let text = try RawClient.request(socket, "GET", "/v1/cases/FU-1/report?format=text&audience=desk")
         #expect(text.status == 200)
         let resendID = (resend["id"] as? String ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
         #expect(text.body.contains(requestID.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))))
@@ -129,8 +130,15 @@ import Testing
         #expect(html.headers.lowercased().contains("content-type: text/html"))
         #expect(try RawClient.request(socket, "GET", "/v1/cases/FU-1/report?format=pdf").status == 400)
         let onDisk = try String(
-            contentsOfFile: reportsFolder + "/" + (files.first { $0.hasSuffix(".txt") } ?? ""), encoding: .utf8)
+            contentsOfFile: reportsFolder + "/"
+                + (files.first { $0.hasSuffix(".txt") && !$0.contains(".client.") } ?? ""),
+            encoding: .utf8)
         #expect(onDisk == text.body, "the file is the report the API serves")
+        // The client's, the default: no Message-ID.
+        let forClient = try RawClient.request(socket, "GET", "/v1/cases/FU-1/report?format=text")
+        #expect(forClient.status == 200)
+        #expect(!forClient.body.contains(resendID) && forClient.body.contains("Verificar a integração de download"))
+        #expect(try RawClient.request(socket, "GET", "/v1/cases/FU-1/report?audience=leaders").status == 400)
 
         // The owner gets the request to the client ready to send (report_to_client: owner).
         let toOwner = messages.filter { ($0["to"] as? String)?.contains("joana@desk.example") == true }
@@ -202,7 +210,7 @@ import Testing
         let reportsFolder = workspace.directory.appendingPathComponent("reports/FU-1").path
         #expect(
             try await eventually(timeout: 60) {
-                ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder)) ?? []).count == 4
+                ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder)) ?? []).count == 8
             })
         #expect(
             try await eventually(timeout: 30) {
@@ -214,7 +222,9 @@ import Testing
         for file in try FileManager.default.contentsOfDirectory(atPath: reportsFolder) {
             let content = try String(contentsOfFile: reportsFolder + "/" + file, encoding: .utf8)
             #expect(!content.contains(password), "not in \(file)")
-            if file.hasSuffix(".txt") { #expect(content.contains("followupctl show FU-1")) }
+            if file.hasSuffix(".txt") && !file.contains(".client.") {
+                #expect(content.contains("followupctl show FU-1"))
+            }
         }
         let bodies = receiver.requests().compactMap { $0["body"] as? String }
         #expect(!bodies.isEmpty)
