@@ -374,7 +374,7 @@ policy:
   resend_after: 3s
   max_resends: 1
   report_after: 8s
-  owner_reminder_after: 5s
+  owner_reminder_after: 30s
   client_reminder_after: 0
 notifications:
   max_attempts: 30
@@ -389,7 +389,7 @@ webhooks:
   leaders: { url: "%s", format: standard, secret: "%s" }
   owners: { url: "%s", format: standard, secret: "%s" }
 leaders:
-  - { name: Ana, email: ana@desk.example, webhooks: [leaders], ops: true }
+  - { name: Ana, webhooks: [leaders], ops: true }
 owners:
   - { name: joana, email: joana@desk.example, leader: Ana, webhooks: [owners] }
 log:
@@ -421,6 +421,8 @@ class Ledger:
         with self.lock:
             if not self.cases:
                 return None
+            if rng.random() < 0.3:
+                return rng.choice(self.cases)  # old cases too, so they get closed in the end
             # Mostly recent cases, so commands meet cases in every state.
             return self.cases[-1 - min(int(rng.expovariate(1 / 30)), len(self.cases) - 1)]
 
@@ -495,7 +497,7 @@ def worker(index, sockets, ledger, stop, seed):
         if "replay_of" in command:
             command["outcome"] = "replay-" + outcome
         ledger.add(command)
-        time.sleep(rng.uniform(0, 0.2))
+        time.sleep(rng.uniform(0, 0.25))
 
 
 def send(sockets, command, rng, stop):
@@ -972,7 +974,7 @@ def main():
     parser.add_argument("--bin", required=True, help="folder of the built followupd")
     parser.add_argument("--kills", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=600, help="how long the kills are spread over")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100000)
     parser.add_argument("--keep-on-failure", action="store_true", default=True)
     options = parser.parse_args()
@@ -985,6 +987,7 @@ def main():
         run.broken = True
         status = 2
     except KeyboardInterrupt:
+        run.broken = True
         status = 2
     finally:
         if status == 0:
