@@ -204,10 +204,6 @@ class Receiver:
             with open(self.log_path, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps(entry) + "\n")
 
-    def accepted(self):
-        with self.lock:
-            return [entry for entry in self.records if entry["status"] == 200]
-
     def all(self):
         with self.lock:
             return list(self.records)
@@ -935,6 +931,7 @@ class Run:
         self.figures["webhook requests by answer"] = dict(sorted(answers.items()))
         self.figures["webhook deliveries accepted"] = sum(len(v) for v in accepted.values())
         self.figures["notifications accepted more than once (at-least-once)"] = redelivered
+        self.figures["most acceptances of one notification"] = max((len(v) for v in accepted.values()), default=0)
         self.figures["mail files in the spool"] = len(os.listdir(os.path.join(self.maildir, "new"))) \
             if os.path.isdir(os.path.join(self.maildir, "new")) else 0
         self.figures["notifications lost"] = len(lost) + len(unfinished)
