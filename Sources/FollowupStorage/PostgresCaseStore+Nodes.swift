@@ -36,7 +36,7 @@ extension PostgresCaseStore {
         _ = try await rows(
             """
             INSERT INTO nodes (node_id, host, started_at, seen_at)
-            VALUES (\(nodeID), \(host), \(startedAt.timeIntervalSince1970), \(now.timeIntervalSince1970))
+            VALUES (\(self.nodeID), \(host), \(startedAt.timeIntervalSince1970), \(now.timeIntervalSince1970))
             ON CONFLICT (node_id) DO UPDATE
                 SET host = excluded.host, started_at = excluded.started_at, seen_at = excluded.seen_at
             """)

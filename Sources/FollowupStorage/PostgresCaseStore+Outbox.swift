@@ -28,7 +28,7 @@ extension PostgresCaseStore {
             let lease = leaseUntil.timeIntervalSince1970
             try await writer.run(
                 """
-                UPDATE outbox SET next_attempt_at = \(lease), lease_until = \(lease), claimed_by = \(nodeID)
+                UPDATE outbox SET next_attempt_at = \(lease), lease_until = \(lease), claimed_by = \(self.nodeID)
                 WHERE id = ANY(\(messages.map(\.id)))
                 """)
             return messages
@@ -58,7 +58,7 @@ extension PostgresCaseStore {
                         UPDATE outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = \(at),
                             last_error = NULL, lease_until = NULL, claimed_by = NULL
                         WHERE id = \(record.id) AND state = 'pending'
-                            AND (claimed_by IS NULL OR claimed_by = \(nodeID)) RETURNING 1
+                            AND (claimed_by IS NULL OR claimed_by = \(self.nodeID)) RETURNING 1
                         """)
                     if changed.count == 1 {
                         writer.count(outbox: .pending, -1)
@@ -70,7 +70,7 @@ extension PostgresCaseStore {
                         UPDATE outbox SET attempts = attempts + 1, next_attempt_at = \(next.timeIntervalSince1970),
                             last_error = \(attempt.error), lease_until = NULL, claimed_by = NULL
                         WHERE id = \(record.id) AND state = 'pending'
-                            AND (claimed_by IS NULL OR claimed_by = \(nodeID))
+                            AND (claimed_by IS NULL OR claimed_by = \(self.nodeID))
                         """)
                     writer.wakeOthers()
                 case .failed:
@@ -79,7 +79,7 @@ extension PostgresCaseStore {
                         UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = \(attempt.error),
                             lease_until = NULL, claimed_by = NULL
                         WHERE id = \(record.id) AND state = 'pending'
-                            AND (claimed_by IS NULL OR claimed_by = \(nodeID)) RETURNING 1
+                            AND (claimed_by IS NULL OR claimed_by = \(self.nodeID)) RETURNING 1
                         """)
                     if changed.count == 1 {
                         writer.count(outbox: .pending, -1)
@@ -100,7 +100,7 @@ extension PostgresCaseStore {
             let released = try await writer.rows(
                 """
                 UPDATE outbox SET next_attempt_at = \(now.timeIntervalSince1970), lease_until = NULL, claimed_by = NULL
-                WHERE lease_until IS NOT NULL AND claimed_by = \(nodeID)
+                WHERE lease_until IS NOT NULL AND claimed_by = \(self.nodeID)
                 RETURNING 1
                 """
             ).count
@@ -126,7 +126,7 @@ extension PostgresCaseStore {
             try await writer.queue([digest])
             // The digest is this node's to deliver, under the lease of the rows it folds.
             try await writer.run(
-                "UPDATE outbox SET lease_until = next_attempt_at, claimed_by = \(nodeID) WHERE id = \(digest.id)")
+                "UPDATE outbox SET lease_until = next_attempt_at, claimed_by = \(self.nodeID) WHERE id = \(digest.id)")
             return folded
         }
     }

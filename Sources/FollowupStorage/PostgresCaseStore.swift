@@ -153,15 +153,23 @@ public final class PostgresCaseStore: CaseStore, Service, CustomStringConvertibl
     /// Runs `body` in one transaction with a change writer, then applies the counters and
     /// queues the wake-up; a transaction that lost a deadlock or serialization race runs again
     /// (`body` must be safe to repeat: it only reads and writes through the writer).
-    func transaction<T: Sendable>(_ body: (inout PostgresChangeWriter) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (inout PostgresChangeWriter) async throws -> T)
+        async throws -> T
+    {
         var attempt = 1
+        let client = self.client
+        let logger = self.logger
+        let nodeID = self.nodeID
         while true {
             do {
-                return try await client.withTransaction(logger: logger) { connection in
-                    var writer = PostgresChangeWriter(connection: connection, logger: logger, nodeID: nodeID)
-                    let result = try await body(&writer)
-                    try await writer.finish()
-                    return result
+                return try await withConnectionWait { acquired in
+                    try await client.withTransaction(logger: logger) { connection in
+                        try acquired()
+                        var writer = PostgresChangeWriter(connection: connection, logger: logger, nodeID: nodeID)
+                        let result = try await body(&writer)
+                        try await writer.finish()
+                        return result
+                    }
                 }
             } catch {
                 if attempt < Self.attempts, Self.isRaceLost(error) {
@@ -174,17 +182,64 @@ public final class PostgresCaseStore: CaseStore, Service, CustomStringConvertibl
     }
 
     /// Runs `body` on a pooled connection, outside any transaction.
-    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let client = self.client
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await withConnectionWait { acquired in
+                try await client.withConnection { connection in
+                    try acquired()
+                    return try await body(connection)
+                }
+            }
         } catch {
             throw mapped(error)
         }
     }
 
+    /// How long an operation waits for a pooled connection before it fails as storage
+    /// unavailable (a 503 to a client, a retry with backoff for the workers).
+    static let connectionWait: Duration = .seconds(5)
+
+    /// Runs `work`, which calls `acquired()` first thing once it holds a connection; when no
+    /// connection came within ``connectionWait`` the work is cancelled and this throws
+    /// `storageUnavailable`. While PostgreSQL is unreachable the pool waits for it as long as
+    /// it takes, so without this a request would hang rather than be answered. The outcome is
+    /// decided once, atomically: work that got its connection in time runs to its end (it may
+    /// be committing), work that did not never starts.
+    func withConnectionWait<T: Sendable>(
+        _ work: @escaping @Sendable (_ acquired: @escaping @Sendable () throws -> Void) async throws -> T
+    ) async throws -> T {
+        let decision = ConnectionWait()
+        let location = description
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await work {
+                    guard decision.claim(.acquired) else { throw CancellationError() }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: Self.connectionWait)
+                return nil
+            }
+            while let finished = try await group.next() {
+                if let value = finished {
+                    group.cancelAll()
+                    return value
+                }
+                if decision.claim(.timedOut) {
+                    group.cancelAll()
+                    throw FollowupError(
+                        .storageUnavailable,
+                        "no connection to PostgreSQL (\(location)) within \(Self.connectionWait): try again")
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
     /// Rows of one query on a pooled connection.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await read { connection in try await connection.query(query, logger: logger).collect() }
+        try await read { connection in try await connection.query(query, logger: self.logger).collect() }
     }
 
     // MARK: Writing
@@ -224,7 +279,7 @@ public final class PostgresCaseStore: CaseStore, Service, CustomStringConvertibl
                 } catch {
                     try await writer.run("ROLLBACK TO SAVEPOINT one_case")
                     writer.discardPending()
-                    results.append(.failure(mapped(error)))
+                    results.append(.failure(self.mapped(error)))
                 }
             }
             return results
@@ -294,5 +349,22 @@ public final class PostgresCaseStore: CaseStore, Service, CustomStringConvertibl
             try await writer.save(saves)
             return batch
         }
+    }
+}
+
+/// Who won the race between a pooled connection and the end of the wait: decided once.
+final class ConnectionWait: Sendable {
+    enum Outcome: Int {
+        case acquired = 1
+        case timedOut = 2
+    }
+
+    private let state = Atomic<Int>(0)
+
+    /// True when `outcome` is the decision (the first to claim wins).
+    func claim(_ outcome: Outcome) -> Bool {
+        let (exchanged, current) = state.compareExchange(
+            expected: 0, desired: outcome.rawValue, ordering: .acquiringAndReleasing)
+        return exchanged || current == outcome.rawValue
     }
 }
