@@ -17,10 +17,12 @@ extension SQLiteCaseStore {
     /// the database (docs/backup.md). Runs on a thread of its own: the copy of a large file
     /// takes a while and must not hold a thread of the concurrency pool.
     public func backup(to path: String) async throws -> BackupOutcome {
+        // Checked on the text as given: URL(fileURLWithPath:) would make a relative path
+        // absolute against the daemon's own working folder, which the client never meant.
         let destination = URL(fileURLWithPath: path).standardizedFileURL
         let folder = destination.deletingLastPathComponent().path
         var isFolder: ObjCBool = false
-        guard destination.path.hasPrefix("/"), !destination.lastPathComponent.isEmpty,
+        guard path.hasPrefix("/"), !path.hasSuffix("/"), !destination.lastPathComponent.isEmpty,
             FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue
         else {
             throw FollowupError.invalid("path", "\(path) is not a file in an existing folder (give an absolute path)")

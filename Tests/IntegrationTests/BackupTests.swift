@@ -69,6 +69,10 @@ import Testing
         #expect(try String(contentsOfFile: notADatabase, encoding: .utf8) == kept, "the file is untouched")
         #expect(try ctl("backup", copy.path).status == 0, "an earlier copy is replaced")
 
+        let relative = try RawClient.request(ctl.socket, "POST", "/v1/backup", body: #"{"path":"copy.sqlite"}"#)
+        #expect(relative.status == 400, "a relative path is refused, not taken from the daemon's folder")
+        #expect(!FileManager.default.fileExists(atPath: workspace.directory.appendingPathComponent("copy.sqlite").path))
+
         let refused = try ctl("backup", "/nonexistent-folder/x.sqlite")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("existing folder"))
