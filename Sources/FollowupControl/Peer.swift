@@ -83,7 +83,8 @@ public struct Peer: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// What a peer may do (§6.3): root and `admins` change things, `readers` only read.
+/// What a peer may do (§6.3): root, the daemon's own user and `admins` change things,
+/// `readers` only read.
 public enum Role: Sendable, Hashable, Comparable {
     case none, reader, admin
 }
@@ -95,16 +96,23 @@ public struct AccessPolicy: Sendable, Hashable {
     public var everyoneReads: Bool
     public var everyoneAdmin: Bool
 
-    public init(readers: [String], admins: [String]) {
+    /// The daemon's own user: it owns the database and the spool already, so it is an admin
+    /// on the socket too (the nightly backup unit runs `followupctl backup` as that user).
+    public var ownUID: uid_t
+
+    public init(readers: [String], admins: [String], ownUID: uid_t = geteuid()) {
+        self.ownUID = ownUID
         everyoneReads = readers.contains("*")
         everyoneAdmin = admins.contains("*")
         readerGroups = Set(readers.compactMap(Self.gid(named:)))
         adminGroups = Set(admins.compactMap(Self.gid(named:)))
     }
 
-    /// The role of a peer: root always admin.
+    /// The role of a peer: root and the daemon's own user always admin.
     public func role(of peer: Peer) -> Role {
-        if peer.uid == 0 || everyoneAdmin || !peer.groups.isDisjoint(with: adminGroups) { return .admin }
+        if peer.uid == 0 || peer.uid == ownUID || everyoneAdmin || !peer.groups.isDisjoint(with: adminGroups) {
+            return .admin
+        }
         if everyoneReads || !peer.groups.isDisjoint(with: readerGroups) { return .reader }
         return .none
     }
