@@ -41,6 +41,8 @@ public final class PostgresCaseStore: CaseStore, Service, CustomStringConvertibl
     /// of the same node (the host name by default) so that ``releaseClaims(now:)`` after a crash
     /// finds the claims it left.
     public let nodeID: String
+    /// Connections handed out so far: a wait is cut only when the pool hands out none.
+    let handedOut = ConnectionProgress()
     /// The host this node runs on, as shown by ``liveNodes(since:)``.
     public let host: String
 
@@ -196,30 +198,40 @@ public final class PostgresCaseStore: CaseStore, Service, CustomStringConvertibl
         }
     }
 
-    /// How long an operation waits for a pooled connection before it fails as storage
-    /// unavailable (a 503 to a client, a retry with backoff for the workers).
+    /// How long the pool may hand out no connection at all before a waiting operation fails
+    /// as storage unavailable (a 503 to a client, a retry with backoff for the workers).
     static let connectionWait: Duration = .seconds(5)
 
-    /// Runs `work`, which calls `acquired()` first thing once it holds a connection; when no
-    /// connection came within ``connectionWait`` the work is cancelled and this throws
-    /// `storageUnavailable`. While PostgreSQL is unreachable the pool waits for it as long as
-    /// it takes, so without this a request would hang rather than be answered. The outcome is
-    /// decided once, atomically: work that got its connection in time runs to its end (it may
-    /// be committing), work that did not never starts.
+    /// Runs `work`, which calls `acquired()` first thing once it holds a connection. While
+    /// PostgreSQL is unreachable the pool waits for it as long as it takes, so without a limit
+    /// a request would hang rather than be answered: when a whole ``connectionWait`` passes in
+    /// which the pool handed out no connection to anyone, the work is cancelled and this
+    /// throws `storageUnavailable`. A queue that moves is never cut: on a busy machine, or
+    /// with more callers than connections, an operation may wait longer than that behind
+    /// others and still runs. The outcome is decided once, atomically: work that got its
+    /// connection runs to its end (it may be committing), work that did not never starts.
     func withConnectionWait<T: Sendable>(
         _ work: @escaping @Sendable (_ acquired: @escaping @Sendable () throws -> Void) async throws -> T
     ) async throws -> T {
         let decision = ConnectionWait()
+        let progress = handedOut
         let location = description
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await work {
                     guard decision.claim(.acquired) else { throw CancellationError() }
+                    progress.add()
                 }
             }
             group.addTask {
-                try? await Task.sleep(for: Self.connectionWait)
-                return nil
+                var seen = progress.count
+                while true {
+                    try? await Task.sleep(for: Self.connectionWait)
+                    if Task.isCancelled { return nil }
+                    let now = progress.count
+                    if now == seen { return nil }
+                    seen = now
+                }
             }
             while let finished = try await group.next() {
                 if let value = finished {
@@ -350,6 +362,15 @@ public final class PostgresCaseStore: CaseStore, Service, CustomStringConvertibl
             return batch
         }
     }
+}
+
+/// How many connections the pool has handed out.
+final class ConnectionProgress: Sendable {
+    private let handedOut = Atomic<Int>(0)
+
+    var count: Int { handedOut.load(ordering: .relaxed) }
+
+    func add() { handedOut.wrappingAdd(1, ordering: .relaxed) }
 }
 
 /// Who won the race between a pooled connection and the end of the wait: decided once.
