@@ -35,7 +35,9 @@ let package = Package(
         .target(name: "FollowupAPI", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
         // RFC 5322 + MIME mail writer and Maildir delivery (SPEC §6.7). Foundation and the core's
         // address grammar only.
-        .target(name: "FollowupMail", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
+        .target(name: "FollowupMail", dependencies: ["FollowupCore", "CSpawn"], swiftSettings: swiftSettings),
+        // posix_spawn's "close every descriptor from N" (a glibc call the Swift overlay hides).
+        .target(name: "CSpawn"),
         // Partners' replies read from the inbound Maildir (§4.5): RFC 5322 + MIME parsing, classification,
         // matching to cases. Foundation only, no I/O.
         .target(name: "FollowupInbound", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
@@ -201,7 +203,7 @@ let package = Package(
             name: "FollowupConfigTests", dependencies: ["FollowupConfig", "FollowupCore"],
             swiftSettings: swiftSettings),
         // A throw-away PostgreSQL cluster the test suites share (never part of a product).
-        .target(name: "FollowupTestSupport", swiftSettings: swiftSettings),
+        .target(name: "FollowupTestSupport", dependencies: ["CSpawn"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupStorageTests", dependencies: ["FollowupStorage", "FollowupCore", "FollowupTestSupport"],
             swiftSettings: swiftSettings),
@@ -217,7 +219,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "FollowupCore", "FollowupStorage", "FollowupAPI", "FollowupControl", "FollowupSystemd",
-                "FollowupTestSupport",
+                "FollowupTestSupport", "CSpawn",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

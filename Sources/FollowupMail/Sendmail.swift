@@ -1,3 +1,4 @@
+import CSpawn
 import Foundation
 
 #if canImport(Glibc)
@@ -85,6 +86,11 @@ public enum Sendmail {
         posix_spawn_file_actions_adddup2(&actions, fd, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
+        // Nothing else of ours reaches the program: descriptors are not all close-on-exec (NIO
+        // accepts control connections without it), and an MTA that forks a delivery process
+        // keeps what it inherited for as long as that runs. A client's connection held open
+        // there would never see its end, and a listening socket would outlive the daemon.
+        followup_spawn_file_actions_addclosefrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

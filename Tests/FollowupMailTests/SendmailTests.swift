@@ -54,6 +54,24 @@ struct SendmailTests {
         }
     }
 
+    /// A descriptor of the caller's that is not close-on-exec (as NIO's accepted connections
+    /// are not) never reaches the program: an MTA's forked delivery would hold it open.
+    @Test func nothingButItsInputAndOutputReachesTheProgram() throws {
+        try withScratchFolder { folder in
+            let connection = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            #expect(connection >= 0)
+            defer { close(connection) }
+            var status = stat()
+            #expect(fstat(connection, &status) == 0)
+            let script = try Self.fakeSendmail(
+                in: folder, body: "cat > /dev/null\nfor fd in /proc/$$/fd/*; do readlink \"$fd\"; done >&2\nexit 0\n")
+            let run = Sendmail.run(program: script.path, message: Data("Subject: x\n\nx\n".utf8), timeout: .seconds(10))
+            #expect(run.end == .exited(0))
+            #expect(!run.stderr.isEmpty, "the program listed its descriptors")
+            #expect(!run.stderr.contains("socket:[\(status.st_ino)]"), "the caller's socket leaked: \(run.stderr)")
+        }
+    }
+
     @Test func aRunFromBytesHandsOverTheWholeMessage() throws {
         try withScratchFolder { folder in
             let received = folder.appendingPathComponent("received")

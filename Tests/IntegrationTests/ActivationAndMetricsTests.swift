@@ -1,3 +1,4 @@
+import CSpawn
 import Foundation
 import Testing
 
@@ -119,6 +120,8 @@ import Testing
         if let descriptor { posix_spawn_file_actions_adddup2(&actions, descriptor, 3) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else of the test process (other tests' connections) goes to the daemon.
+        followup_spawn_file_actions_addclosefrom(&actions, descriptor == nil ? 3 : 4)
         var pid: pid_t = 0
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
