@@ -48,6 +48,37 @@ public struct InboxMessageJSON: Codable, Sendable, Hashable {
     }
 }
 
+/// `POST /v1/inbox/{id}/open`: what completes or replaces what the message says, to open a
+/// case from it (every field optional; the client and the partner are needed when the message
+/// does not name them).
+public struct InboxOpenBody: Codable, Sendable, Hashable {
+    public var client: String?
+    public var ticket: String?
+    public var partner: String?
+    public var partnerEmails: [String]?
+    public var subject: String?
+    public var verification: String?
+    public var owner: String?
+
+    public init(
+        client: String? = nil, ticket: String? = nil, partner: String? = nil, partnerEmails: [String]? = nil,
+        subject: String? = nil, verification: String? = nil, owner: String? = nil
+    ) {
+        self.client = client
+        self.ticket = ticket
+        self.partner = partner
+        self.partnerEmails = partnerEmails
+        self.subject = subject
+        self.verification = verification
+        self.owner = owner
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case client, ticket, partner, subject, verification, owner
+        case partnerEmails = "partner_emails"
+    }
+}
+
 /// `POST /v1/inbox/{id}/assign`.
 public struct AssignBody: Codable, Sendable, Hashable {
     public var `case`: String

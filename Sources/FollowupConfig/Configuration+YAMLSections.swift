@@ -276,11 +276,39 @@ extension ConfigurationReader {
 
     /// `inbound`: the Maildir of partners' replies (required in the section), the default kind and the rescan.
     func inbound(_ node: ConfigurationNode) throws(ConfigurationError) -> InboundSettings {
-        let map = try node.mapping(known: ["maildir", "default_kind", "rescan"])
+        let map = try node.mapping(known: ["maildir", "default_kind", "rescan", "capture_address"])
         var inbound = InboundSettings(maildir: files.resolve(try map.required("maildir").nonEmptyText()))
         if let node = map["default_kind"] { inbound.defaultKind = try node.oneOf(InboundSettings.DefaultKind.allCases) }
         if let node = map["rescan"] { inbound.rescan = try node.positiveWallDuration() }
+        if let node = map["capture_address"] { inbound.captureAddress = try address(node) }
         return inbound
+    }
+
+    /// `tickets`: the address template of a ticket (`url`, with `{ticket}`) and its name.
+    func tickets(_ node: ConfigurationNode) throws(ConfigurationError) -> TicketSettings {
+        let map = try node.mapping(known: ["url", "name"])
+        var tickets = TicketSettings()
+        if let node = map["url"] {
+            let url = try node.nonEmptyText(expected: "an address with {ticket} in it")
+            let lower = url.lowercased()
+            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), url.contains("{ticket}"),
+                URL(string: url.replacingOccurrences(of: "{ticket}", with: "SSC-1")) != nil,
+                !url.contains(where: { $0.isWhitespace })
+            else {
+                throw node.error(
+                    "\"\(url)\" is not a ticket address: write https://… with {ticket} where the reference goes, "
+                        + "for example https://ssc.example/ssc/{ticket}")
+            }
+            tickets.url = url
+        }
+        if let node = map["name"] {
+            let name = try node.nonEmptyText(expected: "what the desk calls a ticket, for example SSC")
+            guard name.count <= 30, !name.contains(where: \.isNewline) else {
+                throw node.error("expected a short name for the desk's tickets (at most 30 characters), like SSC")
+            }
+            tickets.name = name
+        }
+        return tickets
     }
 
     /// `reports`: the optional folder of report files, the language and the templates folder.

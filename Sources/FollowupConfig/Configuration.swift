@@ -47,6 +47,8 @@ public struct Configuration: Sendable, Equatable {
     public var log: LogSettings
     /// Who the desk is, for the client's report (`desk`).
     public var desk: DeskSettings
+    /// Links to the desk's ticket system (`tickets`).
+    public var tickets: TicketSettings
 
     /// A configuration from its parts; every part defaults to what an empty file gives.
     ///
@@ -67,7 +69,8 @@ public struct Configuration: Sendable, Equatable {
         inbound: InboundSettings? = nil,
         reports: ReportSettings = ReportSettings(),
         log: LogSettings = LogSettings(),
-        desk: DeskSettings = DeskSettings()
+        desk: DeskSettings = DeskSettings(),
+        tickets: TicketSettings = TicketSettings()
     ) {
         self.storage = storage
         self.control = control
@@ -85,6 +88,7 @@ public struct Configuration: Sendable, Equatable {
         self.reports = reports
         self.log = log
         self.desk = desk
+        self.tickets = tickets
     }
 
     /// What an empty configuration file gives: every default of §6.2, no people, no webhooks.
@@ -100,6 +104,27 @@ public struct Configuration: Sendable, Equatable {
     /// The leader with this name, ignoring case; `nil` when there is none.
     public func leader(named name: String) -> Leader? {
         leaders.first { Self.sameName($0.name, name) }
+    }
+
+    /// The owner or leader whose `email` is `address` (ignoring case), owners first: one of
+    /// the desk's own people; nil for anybody else.
+    public func person(withAddress address: String) -> (name: String, isOwner: Bool)? {
+        let wanted = address.lowercased()
+        guard !wanted.isEmpty else { return nil }
+        if let owner = owners.first(where: { $0.email?.lowercased() == wanted }) { return (owner.name, true) }
+        if let leader = leaders.first(where: { $0.email?.lowercased() == wanted }) { return (leader.name, false) }
+        return nil
+    }
+
+    /// The configured partner one of whose `emails` is `address`, or else whose `domains`
+    /// hold its domain (never a free-mail one); nil when none.
+    public func partner(forAddress address: String) -> PartnerSettings? {
+        let wanted = address.lowercased()
+        guard let at = wanted.lastIndex(of: "@") else { return nil }
+        let domain = String(wanted[wanted.index(after: at)...])
+        return partners.first { $0.emails.contains { $0.lowercased() == wanted } }
+            ?? (PartnerSettings.isFreeMail(domain)
+                ? nil : partners.first { $0.domains.contains { $0.lowercased() == domain } })
     }
 
     /// The partner with this name, ignoring case; `nil` when there is none.

@@ -1,3 +1,5 @@
+import Foundation
+
 // The sections about what goes out and comes in: notifications, mail, webhooks, inbound mail, reports.
 
 /// How notifications are retried, timed out and folded into digests (`notifications`, §4.1).
@@ -126,6 +128,10 @@ public struct InboundSettings: Sendable, Hashable {
     public var defaultKind: DefaultKind
     /// The interval of the periodic rescan that backs up inotify (wall-clock time, > 0).
     public var rescan: Duration
+    /// The desk's capture address (`inbound.capture_address`): a technician who puts it in
+    /// Bcc of a request written from their own mailbox has that mail read here as the case's
+    /// contact (or a new case). Nil: mail from the desk's own people is never taken as a contact.
+    public var captureAddress: String?
 
     /// The kind of return an ordinary partner reply is recorded as (`inbound.default_kind`).
     public enum DefaultKind: String, Sendable, Hashable, CaseIterable {
@@ -136,11 +142,43 @@ public struct InboundSettings: Sendable, Hashable {
     }
 
     /// Inbound settings; `info` and a 5-minute rescan by default.
-    public init(maildir: String, defaultKind: DefaultKind = .info, rescan: Duration = .seconds(300)) {
+    public init(
+        maildir: String, defaultKind: DefaultKind = .info, rescan: Duration = .seconds(300),
+        captureAddress: String? = nil
+    ) {
         self.maildir = maildir
         self.defaultKind = defaultKind
         self.rescan = rescan
+        self.captureAddress = captureAddress
     }
+}
+
+/// Links to the desk's ticket system (`tickets`): the ticket reference of a case becomes a
+/// link in notifications, reports and the web desk.
+public struct TicketSettings: Sendable, Hashable {
+    /// The address of a ticket, with `{ticket}` where its reference goes
+    /// (`https://ssc.example/ssc/{ticket}`); nil: references stay plain text.
+    public var url: String?
+    /// What the desk calls its tickets (`SSC`), for the button "Abrir SSC"; nil: "chamado".
+    public var name: String?
+
+    public init(url: String? = nil, name: String? = nil) {
+        self.url = url
+        self.name = name
+    }
+
+    /// The address of `ticket`, its reference percent-encoded into the template; nil when
+    /// there is no template or no reference.
+    public func link(for ticket: String?) -> String? {
+        guard let url, let ticket = ticket?.trimmingCharacters(in: .whitespaces), !ticket.isEmpty,
+            let encoded = ticket.addingPercentEncoding(withAllowedCharacters: Self.referenceCharacters)
+        else { return nil }
+        return url.replacingOccurrences(of: "{ticket}", with: encoded)
+    }
+
+    /// What a reference may keep as it is in a URL: RFC 3986's unreserved characters.
+    static let referenceCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
 
 /// Where and how attempts reports are written (`reports`, §4.4).

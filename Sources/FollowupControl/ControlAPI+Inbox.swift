@@ -39,11 +39,40 @@ extension ControlAPI {
             let body = try Self.decode(AssignBody.self, from: request)
             let caseID = try Self.caseID(body.case)
             return try Self.json(.ok, Self.inboxJSON(try await inbox.assign(segments[2], to: caseID, by: peer.name)))
+        case (.POST, "/v1/inbox/{id}/open"):
+            guard let inbox else {
+                throw FollowupError(.conflict, "no inbound Maildir is configured (inbound.maildir)")
+            }
+            let body = try Self.decode(InboxOpenBody.self, from: request)
+            let fields = InboxOpenFields(
+                client: try body.client.map { try Self.inboxText("client", $0, limit: 200) },
+                ticket: try body.ticket.map { try Self.inboxText("ticket", $0, limit: 60) },
+                partner: try body.partner.map { try Self.inboxText("partner", $0, limit: 200) },
+                partnerEmails: try (body.partnerEmails ?? []).map { address in
+                    guard AddressSyntax.problem(address) == nil else {
+                        throw FollowupError.invalid("partner_emails", "\"\(address)\" is not an e-mail address")
+                    }
+                    return address
+                },
+                subject: try body.subject.map { try Self.inboxText("subject", $0, limit: 300) },
+                verification: try body.verification.map { try Self.inboxText("verification", $0, limit: 4_000) },
+                owner: try body.owner.map { try Self.inboxText("owner", $0, limit: 200) })
+            let (record, _) = try await inbox.openCase(segments[2], with: fields, by: peer.name)
+            return try Self.json(.created, Self.inboxJSON(record))
         case (.POST, "/v1/inbox/{id}/dismiss"):
             return try Self.json(.ok, Self.inboxJSON(try await desk.dismissInbound(segments[2], by: peer.name)))
         default:
             throw FollowupError(.notFound, "there is no route \(request.method.rawValue) \(request.path)")
         }
+    }
+
+    /// A text field of `inbox open`: not blank, at most `limit` characters.
+    static func inboxText(_ field: String, _ text: String, limit: Int) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= limit else {
+            throw FollowupError.invalid(field, "must be given, at most \(limit) characters")
+        }
+        return trimmed
     }
 
     static func inboxJSON(_ record: InboundRecord) -> InboxMessageJSON {

@@ -22,10 +22,58 @@ extension Desk {
         rulebooks.current.configuration.partner(named: name)
     }
 
+    /// The owner or leader of the configuration in force whose address is `address`.
+    public func configuredPerson(address: String) -> (name: String, isOwner: Bool)? {
+        rulebooks.current.configuration.person(withAddress: address)
+    }
+
+    /// The configured partner `address` belongs to (its addresses, or its domains).
+    public func configuredPartner(forAddress address: String) -> PartnerSettings? {
+        rulebooks.current.configuration.partner(forAddress: address)
+    }
+
+    /// Opens `new` for the inbox message `record` (a request captured by Bcc, or a message a
+    /// person turns into a case) and marks the message recorded on it, once: the case is opened
+    /// under a key made from the message's, so a second pass over the same message (a crash
+    /// in between, the same mail delivered twice) finds that case instead of opening another.
+    /// `existing`: the message is already in the inbox (waiting for a person), so it is
+    /// updated there. Returns the outcome and the case.
+    public func openFromInbound(_ record: InboundRecord, _ new: NewCase, by: String, existing: Bool) async throws
+        -> (outcome: InboundOutcome, case: CaseID?)
+    {
+        if !existing, let seen = try await store.inbound(record.id) {
+            return (.duplicate, seen.caseID)
+        }
+        let key = "inbound-open:\(record.id)"
+        let id: CaseID
+        if let stored = try await store.storedAnswer(for: key),
+            let found = CaseID(parsing: String(decoding: stored.body, as: UTF8.self))
+        {
+            id = found
+        } else {
+            let opened = try await open(new, by: by) { opened in
+                StoredAnswer(key: key, status: 201, body: Data(opened.id.description.utf8))
+            }
+            id = opened.id
+        }
+        var record = record
+        record.caseID = id
+        record.state = .recorded
+        if existing {
+            record.handledBy = by
+            record.handledAt = clock.now()
+            try await store.updateInbound(record, onCase: nil)
+            return (.recorded, id)
+        }
+        return (try await store.recordInbound(record, onCase: nil) ? .recorded : .duplicate, id)
+    }
+
     /// Records `record` once; with `command`, applies it to `record.caseID` in the same
     /// transaction (by the daemon). A case that refuses it (closed, say) leaves the message
     /// in the inbox as unmatched, with the refusal as the reason.
-    public func receive(_ record: InboundRecord, applying command: CaseCommand?) async throws -> InboundOutcome {
+    public func receive(
+        _ record: InboundRecord, applying command: CaseCommand?, by: String = CaseEnvironment.daemon
+    ) async throws -> InboundOutcome {
         let rulebook = rulebooks.current
         let now = clock.now()
         let courier = Courier(rulebook: rulebook)
@@ -34,8 +82,7 @@ extension Desk {
             record.state = .recorded
             do {
                 let fresh = try await store.recordInbound(record) { current in
-                    let env = rulebook.environment(
-                        forPartner: current.partner?.name, now: now, by: CaseEnvironment.daemon)
+                    let env = rulebook.environment(forPartner: current.partner?.name, now: now, by: by)
                     return try courier.change(for: CaseMachine.apply(command, to: current, in: env), at: now)
                 }
                 guard fresh else { return .duplicate }

@@ -141,8 +141,15 @@ public final class InboxReader: Service {
             moveAside(name, reason: "\(error)")
             return "failed"
         }
-        let (record, command) = try await triage(message, file: name)
-        let outcome = try await desk.receive(record, applying: command)
+        let record: InboundRecord
+        let outcome: Desk.InboundOutcome
+        if let captured = try await captured(message, file: name) {
+            (record, outcome) = captured
+        } else {
+            let (triaged, command) = try await triage(message, file: name)
+            record = triaged
+            outcome = try await desk.receive(record, applying: command)
+        }
         var metadata: Logger.Metadata = [
             "followup.event": "inbox", "followup.inbound": "\(record.id)", "followup.kind": "\(record.kind.rawValue)",
         ]
@@ -184,12 +191,8 @@ public final class InboxReader: Service {
             }
         }
         if caseID == nil { caseID = CaseTag.find(in: message.subject) }
-        let from = message.from.first?.address ?? ""
-        var record = InboundRecord(
-            id: message.messageID.map(MessageIDKey.inboxKey) ?? "sha256:\(message.fingerprint)",
-            receivedAt: clock.now(), from: from, subject: String(message.subject.prefix(300)),
-            messageID: message.messageID, kind: .reply, state: .unmatched, caseID: caseID, reason: "",
-            excerpt: message.excerpt(maxCharacters: 300), file: file)
+        var record = record(of: message, file: file)
+        record.caseID = caseID
         switch kind {
         case .bounce: record.kind = .bounce
         case .automatic: record.kind = .automatic
@@ -207,6 +210,36 @@ public final class InboxReader: Service {
         if subject.isSensitive { record.excerpt = nil }
         let effect = command(for: message, kind: kind, on: subject, record: &record, checkSender: true)
         return (record, effect)
+    }
+
+    /// The inbox record of `message`, before it is matched: a reply, unmatched, on no case.
+    func record(of message: InboundMessage, file: String) -> InboundRecord {
+        InboundRecord(
+            id: message.messageID.map(MessageIDKey.inboxKey) ?? "sha256:\(message.fingerprint)",
+            receivedAt: clock.now(), from: message.from.first?.address ?? "",
+            subject: String(message.subject.prefix(300)), messageID: message.messageID, kind: .reply,
+            state: .unmatched, caseID: nil, reason: "", excerpt: message.excerpt(maxCharacters: 300), file: file)
+    }
+
+    /// `message` read as a request captured by Bcc and recorded: nil when it is not one.
+    func captured(_ message: InboundMessage, file: String) async throws -> (InboundRecord, Desk.InboundOutcome)? {
+        var record = record(of: message, file: file)
+        guard let capture = try await capture(message, record: &record) else { return nil }
+        switch capture {
+        case .contact(let command, let person):
+            return (record, try await desk.receive(record, applying: command, by: person))
+        case .open(let new, let person):
+            do {
+                let (outcome, caseID) = try await desk.openFromInbound(record, new, by: person, existing: false)
+                record.caseID = caseID
+                return (record, outcome)
+            } catch let error as FollowupError where error.code == .invalidInput || error.code == .conflict {
+                record.reason = "the captured request could not open a case: \(error.message)"
+                return (record, try await desk.receive(record, applying: nil))
+            }
+        case .waiting:
+            return (record, try await desk.receive(record, applying: nil))
+        }
     }
 
     /// What `message` does on `subject`; nil (with the reason in `record`) when it is for a person.
@@ -275,13 +308,7 @@ public final class InboxReader: Service {
         guard let subject = try await store.findCase(caseID) else {
             throw FollowupError(.notFound, "\(caseID) does not exist")
         }
-        let paths = ["cur", "new"].map { "\(folder($0))/\(record.file)" } + ["\(folder("cur"))/\(record.file):2,S"]
-        guard let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }),
-            let message = try? InboundMessage.parse(MessageFile.read(path, maxBytes: maxFileBytes), limits: limits)
-        else {
-            throw FollowupError(
-                .conflict, "the message file \(record.file) is no longer in \(root): it cannot be recorded on a case")
-        }
+        let message = try reread(record)
         guard
             let command = command(
                 for: message, kind: classifier.kind(of: message), on: subject, record: &record, checkSender: false)

@@ -22,6 +22,9 @@ public struct InboundRecord: Sendable, Hashable, Codable {
         case reply
         case automatic
         case bounce
+        /// Our own contact, written by one of the desk's people from their own mailbox with the
+        /// capture address in Bcc (`inbound.capture_address`).
+        case capture
     }
 
     public var id: String

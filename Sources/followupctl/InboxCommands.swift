@@ -11,9 +11,10 @@ struct InboxCommand: ParsableCommand {
         discussion: """
             Replies are recorded on their case by themselves (thread headers, then the [FU-n] tag in \
             the subject). What matched nothing, or what its case could not take, waits here: assign \
-            it to a case (it is then recorded there) or dismiss it.
+            it to a case (it is then recorded there), open a case from it (a request captured by Bcc \
+            that lacked its partner or client marker), or dismiss it.
             """,
-        subcommands: [InboxList.self, InboxShow.self, InboxAssign.self, InboxDismiss.self],
+        subcommands: [InboxList.self, InboxShow.self, InboxAssign.self, InboxOpen.self, InboxDismiss.self],
         defaultSubcommand: InboxList.self)
 
     /// A message's id as `followupctl inbox` prints it (mid-sha256:… from its Message-ID, or sha256:… of its bytes), for a URL path.
@@ -97,6 +98,42 @@ struct InboxCommand: ParsableCommand {
             try session.emit(answer) { () throws(FollowupError) in
                 let message = try session.decode(InboxMessageJSON.self, from: answer)
                 return "\(message.id) recorded on \(message.case ?? caseID)"
+            }
+        }
+    }
+
+    /// `inbox open MESSAGE [--client NAME] [--ticket REF] [--partner NAME] [--partner-email ADDR]…`.
+    struct InboxOpen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "open",
+            abstract: "Open a case from an unmatched message (a request captured by Bcc).",
+            discussion: """
+                What the options give completes or replaces what the message says: its client marker \
+                ([SSC-1234 Client name]), the partner its recipients belong to, its subject and first \
+                paragraph. The case's resends thread under the message.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The message's id.", valueName: "message")) var id: String
+        @Option(help: "The client's name.") var client: String?
+        @Option(help: "The ticket reference (SSC-1234).") var ticket: String?
+        @Option(help: "The partner's name.") var partner: String?
+        @Option(name: .customLong("partner-email"), help: "A partner's address (repeatable).")
+        var partnerEmails: [String] = []
+        @Option(help: "The case's subject.") var subject: String?
+        @Option(help: "The verification still needed.") var verification: String?
+        @Option(help: "The owner (default: the sender, when an owner).") var owner: String?
+
+        func run() throws {
+            let session = global.session()
+            let body = InboxOpenBody(
+                client: client, ticket: ticket, partner: partner,
+                partnerEmails: partnerEmails.isEmpty ? nil : partnerEmails, subject: subject,
+                verification: verification, owner: owner)
+            let answer = try session.send("POST", InboxCommand.path(id, "/open"), body: body)
+            try session.emit(answer) { () throws(FollowupError) in
+                let message = try session.decode(InboxMessageJSON.self, from: answer)
+                return message.case ?? message.id
             }
         }
     }

@@ -249,6 +249,35 @@ struct ConfigurationTests {
         #expect(try parse("").desk == DeskSettings())
     }
 
+    @Test("the capture address, the desk's people by address and the ticket links")
+    func captureAndTickets() throws {
+        let configuration = try parse(
+            """
+            inbound: { maildir: /var/spool/in, capture_address: captura@desk.example }
+            tickets: { url: "https://ssc.example/ssc/{ticket}?view=1", name: SSC }
+            leaders:
+              - { name: Ana Lima, email: ana@desk.example }
+            owners:
+              - { name: Joana Prado, email: Joana@Desk.example }
+            partners:
+              - { name: SIEG, emails: [suporte@sieg.example], domains: [sieg.com.br] }
+              - { name: Gmail user, emails: [parceiro@gmail.com] }
+            """)
+        #expect(configuration.inbound?.captureAddress == "captura@desk.example")
+        #expect(configuration.person(withAddress: "joana@desk.EXAMPLE")?.name == "Joana Prado")
+        #expect(configuration.person(withAddress: "joana@desk.example")?.isOwner == true)
+        #expect(configuration.person(withAddress: "ana@desk.example")?.isOwner == false)
+        #expect(configuration.person(withAddress: "outro@desk.example") == nil)
+        #expect(configuration.partner(forAddress: "Suporte@SIEG.example")?.name == "SIEG")
+        #expect(configuration.partner(forAddress: "nfe@sieg.com.br")?.name == "SIEG")
+        #expect(configuration.partner(forAddress: "parceiro@gmail.com")?.name == "Gmail user")
+        #expect(configuration.partner(forAddress: "outro@gmail.com") == nil)
+        #expect(configuration.tickets.link(for: "SSC-1234") == "https://ssc.example/ssc/SSC-1234?view=1")
+        #expect(configuration.tickets.link(for: "SSC 12/3") == "https://ssc.example/ssc/SSC%2012%2F3?view=1")
+        #expect(configuration.tickets.link(for: nil) == nil)
+        #expect(try parse("").tickets.link(for: "SSC-1") == nil)
+    }
+
     @Test("a control mode is octal however it is written", arguments: ["\"0660\"", "0660", "660", "\"0o660\""])
     func controlModeIsOctal(written: String) throws {
         #expect(try parse("control: { mode: \(written) }").control.mode == 0o660)
