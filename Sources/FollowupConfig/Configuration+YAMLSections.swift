@@ -293,7 +293,7 @@ extension ConfigurationReader {
             let lower = url.lowercased()
             guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), url.contains("{ticket}"),
                 URL(string: url.replacingOccurrences(of: "{ticket}", with: "SSC-1")) != nil,
-                !url.contains(where: { $0.isWhitespace })
+                !url.contains(where: { $0.isWhitespace || "<>|\"\\".contains($0) })
             else {
                 throw node.error(
                     "\"\(url)\" is not a ticket address: write https://… with {ticket} where the reference goes, "

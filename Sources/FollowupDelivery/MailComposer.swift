@@ -26,9 +26,9 @@ public enum MailComposer {
     public static func desk(
         _ document: NotificationDocument, id: String, to: MailAddress, from: MailAddress, host: String,
         language: ReportSettings.Language, timeZone: TimeZone, attachments: [MailAttachment] = [],
-        clientDraft: ClientDraft? = nil
+        clientDraft: ClientDraft? = nil, tickets: TicketSettings = TicketSettings()
     ) throws -> MailMessage {
-        let content = NotificationContent(document, language: language, timeZone: timeZone)
+        let content = NotificationContent(document, language: language, timeZone: timeZone, tickets: tickets)
         let caseID = document.data.case.flatMap(CaseID.init(parsing:))
         var body = MailText()
         body.add(.heading(content.headline))

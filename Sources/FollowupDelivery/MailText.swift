@@ -32,7 +32,8 @@ struct MailText: Sendable, Hashable {
             case .paragraph(let text):
                 return text
             case .facts(let facts):
-                return facts.map { "\($0.label): \($0.value)" }.joined(separator: "\n")
+                return facts.map { "\($0.label): \($0.value)" + ($0.link.map { " <\($0)>" } ?? "") }
+                    .joined(separator: "\n")
             case .list(let lead, let items):
                 return ((lead.map { [$0] } ?? []) + items.map { "- " + $0 }).joined(separator: "\n")
             case .command(let command):
@@ -59,7 +60,10 @@ struct MailText: Sendable, Hashable {
                 for fact in facts {
                     out +=
                         "<tr><th style=\"text-align: left; padding: 2px 12px 2px 0\">\(Self.escaped(fact.label))</th>"
-                    out += "<td style=\"padding: 2px 0\">\(Self.escaped(fact.value))</td></tr>\n"
+                    let value =
+                        fact.link.map { "<a href=\"\(Self.escaped($0))\">\(Self.escaped(fact.value))</a>" }
+                        ?? Self.escaped(fact.value)
+                    out += "<td style=\"padding: 2px 0\">\(value)</td></tr>\n"
                 }
                 out += "</table>\n"
             case .list(let lead, let items):

@@ -10,6 +10,14 @@ struct NotificationContent: Sendable, Hashable {
     struct Fact: Sendable, Hashable {
         var label: String
         var value: String
+        /// Where the value links to (the ticket, with `tickets.url`).
+        var link: String? = nil
+    }
+
+    /// The button that opens the case's ticket (`tickets.url`): "Abrir SSC" and its address.
+    struct Link: Sendable, Hashable {
+        var title: String
+        var url: String
     }
 
     /// ``NotificationTitles/headline(of:language:)``: the title, urgent prefix, ` — FU-12`.
@@ -28,8 +36,13 @@ struct NotificationContent: Sendable, Hashable {
     var items: [String]
     /// The heading of ``items`` (`Notificações agrupadas (3)`).
     var itemsHeading: String?
+    /// The case's ticket in the desk's ticket system, when `tickets.url` is set.
+    var ticket: Link?
 
-    init(_ document: NotificationDocument, language: ReportSettings.Language, timeZone: TimeZone) {
+    init(
+        _ document: NotificationDocument, language: ReportSettings.Language, timeZone: TimeZone,
+        tickets: TicketSettings = TicketSettings()
+    ) {
         let data = document.data
         let words = Words(language)
         headline = NotificationTitles.headline(of: document, language: language)
@@ -39,13 +52,15 @@ struct NotificationContent: Sendable, Hashable {
         func time(_ date: Date) -> String { DeskTime.format(date, language: language, timeZone: timeZone) }
 
         var facts: [Fact] = []
-        func add(_ label: String, _ value: String?) {
+        func add(_ label: String, _ value: String?, link: String? = nil) {
             guard let value, !value.isEmpty else { return }
-            facts.append(Fact(label: label, value: value))
+            facts.append(Fact(label: label, value: value, link: link))
         }
+        let ticketURL = tickets.link(for: data.ticket)
+        ticket = ticketURL.map { Link(title: words.openTicket(tickets.name), url: $0) }
         add(words.case, data.case)
         add(words.client, data.client)
-        add(words.ticket, data.ticket)
+        add(words.ticket, data.ticket, link: ticketURL)
         add(words.partner, data.partner)
         add(words.subject, data.subject)
         add(words.owner, data.owner)
@@ -89,6 +104,10 @@ struct NotificationContent: Sendable, Hashable {
         var `case`: String { say("Caso", "Case") }
         var client: String { say("Cliente", "Client") }
         var ticket: String { say("Chamado", "Ticket") }
+        /// The button that opens the ticket: "Abrir SSC", or "Abrir chamado" without a name.
+        func openTicket(_ name: String?) -> String {
+            name.map { say("Abrir \($0)", "Open \($0)") } ?? say("Abrir chamado", "Open ticket")
+        }
         var partner: String { say("Parceiro", "Partner") }
         var subject: String { say("Assunto", "Subject") }
         var owner: String { say("Responsável", "Owner") }

@@ -44,7 +44,7 @@ public struct OutboxCarrier: NotificationCarrier {
                 let document = try JSONCoding.decoder().decode(NotificationDocument.self, from: message.payload)
                 let body = try WebhookBody.render(
                     document, format: webhook.format, language: configuration.reports.locale,
-                    timeZone: configuration.calendar.timeZone)
+                    timeZone: configuration.calendar.timeZone, tickets: configuration.tickets)
                 return await webhooks.deliver(body, id: message.id, at: clock.now(), to: webhook, timeout: timeout)
             case .reportFile:
                 return await writeReportFiles(message)
@@ -116,7 +116,7 @@ public struct OutboxCarrier: NotificationCarrier {
                 document, id: message.id, to: try MailAddress(parsing: message.recipient), from: from,
                 host: rulebook.mailHost, language: language, timeZone: zone,
                 attachments: try await reportAttachments(document, for: toOwner ? .client : .desk),
-                clientDraft: draft)
+                clientDraft: draft, tickets: configuration.tickets)
         }
     }
 

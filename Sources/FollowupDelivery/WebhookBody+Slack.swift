@@ -14,7 +14,9 @@ extension WebhookBody {
         var facts = content.facts[...]
         while !facts.isEmpty {
             let fields = facts.prefix(10).map { fact -> [String: Any] in
-                ["type": "mrkdwn", "text": clipped("*\(escaped(fact.label))*\n\(escaped(fact.value))", 2_000)]
+                // A link's address goes inside <…|…> as it is: tickets.url holds none of <, >, |.
+                let value = fact.link.map { "<\($0)|\(escaped(fact.value))>" } ?? escaped(fact.value)
+                return ["type": "mrkdwn", "text": clipped("*\(escaped(fact.label))*\n\(value)", 2_000)]
             }
             blocks.append(["type": "section", "fields": fields])
             facts = facts.dropFirst(10)

@@ -47,13 +47,17 @@ extension WebhookBody {
                 "type": "TextBlock", "text": markdownEscaped(command), "wrap": true, "fontType": "Monospace",
             ])
         }
-        let card: [String: Any] = [
+        var card: [String: Any] = [
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "type": "AdaptiveCard",
             "version": "1.4",
             "body": body,
             "msteams": ["width": "Full"],
         ]
+        // The ticket opens from the card ("Abrir SSC"): a button's title is plain text.
+        if let ticket = content.ticket {
+            card["actions"] = [["type": "Action.OpenUrl", "title": ticket.title, "url": ticket.url]]
+        }
         return [
             "type": "message",
             "attachments": [

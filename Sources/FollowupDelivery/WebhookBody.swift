@@ -19,7 +19,7 @@ public enum WebhookBody {
     /// - Throws: ``DeliveryError/Code/unrenderable`` when the document cannot be encoded.
     public static func render(
         _ document: NotificationDocument, format: WebhookSettings.Format, language: ReportSettings.Language,
-        timeZone: TimeZone = .gmt
+        timeZone: TimeZone = .gmt, tickets: TicketSettings = TicketSettings()
     ) throws -> Data {
         switch format {
         case .standard:
@@ -29,10 +29,13 @@ public enum WebhookBody {
                 throw DeliveryError(.unrenderable, "the notification cannot be written as JSON: \(error)")
             }
         case .teams:
-            return try json(teams(NotificationContent(document, language: language, timeZone: timeZone)))
+            return try json(
+                teams(NotificationContent(document, language: language, timeZone: timeZone, tickets: tickets)))
         case .slack:
             return try json(
-                slack(NotificationContent(document, language: language, timeZone: timeZone), type: document.type))
+                slack(
+                    NotificationContent(document, language: language, timeZone: timeZone, tickets: tickets),
+                    type: document.type))
         }
     }
 

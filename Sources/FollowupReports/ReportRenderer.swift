@@ -23,6 +23,9 @@ public struct ReportRenderer: Sendable {
     /// The zone every time in text, Markdown and HTML is written in (JSON times are UTC).
     public let timeZone: TimeZone
     private let templates: [ReportTemplates.Key: MustacheTemplate]
+    /// The address of a ticket in the desk's ticket system (`tickets.url`), for the desk's
+    /// report to link its ticket; nil: the reference stays plain.
+    public var ticketLink: (@Sendable (String) -> String?)?
 
     /// Loads the templates of `language`, each overridden by a file of the same name in
     /// `templatesDirectory` when one is there.
@@ -63,7 +66,10 @@ public struct ReportRenderer: Sendable {
             }
         }
         switch audience {
-        case .desk: return Data(template.render(ReportView(document, wording: wording)).utf8)
+        case .desk:
+            var view = ReportView(document, wording: wording)
+            view.ticketURL = document.client.ticket.flatMap { ticket in ticketLink?(ticket) }
+            return Data(template.render(view).utf8)
         case .client: return Data(template.render(ClientReportView(document, wording: wording)).utf8)
         }
     }

@@ -50,6 +50,8 @@ struct ReportView {
     var timeZone: String
     var clientName: String
     var ticket: String?
+    /// The ticket's address in the desk's ticket system (`tickets.url`), when configured.
+    var ticketURL: String?
     var partnerName: String
     /// The partner's addresses, comma-separated, when the case has any.
     var partnerAddresses: String?

@@ -53,7 +53,9 @@ struct ReportCommand: ParsableCommand {
             text (default) for a mail body, md for Markdown, html for a page, json for the \
             report's data. --audience client (default) prints the client's version, safe to \
             forward; --audience desk prints everything (Message-IDs, who sent what, failures, \
-            internal notes) for the ticket and the leaders. Exits 1 while the case has no report yet.
+            internal notes) for the ticket and the leaders. --for-ticket prints one text to paste \
+            into the ticket: the desk's report, or for a closed cancellation its technical-analysis \
+            block. Exits 1 while the case has no report yet.
             """)
 
     /// The renderings the daemon makes.
@@ -73,12 +75,24 @@ struct ReportCommand: ParsableCommand {
     var format: Format?
 
     @Option(help: ArgumentHelp("client (default: what may be forwarded to the client) or desk.", valueName: "audience"))
-    var audience: Audience = .client
+    var audience: Audience?
+
+    @Flag(
+        name: .customLong("for-ticket"),
+        help: "One text to paste into the ticket: the desk's report, or a cancellation's technical analysis.")
+    var forTicket = false
+
+    func validate() throws {
+        if forTicket && (format != nil || audience != nil || global.json) {
+            throw ValidationError("--for-ticket prints text for the ticket: leave out --format, --audience and --json")
+        }
+    }
 
     func run() throws {
         let session = global.session()
+        if forTicket { return try printForTicket(session) }
         let chosen = format ?? (global.json ? .json : .text)
-        let query = QueryString.make([("format", chosen.rawValue), ("audience", audience.rawValue)])
+        let query = QueryString.make([("format", chosen.rawValue), ("audience", (audience ?? .client).rawValue)])
         let answer = try session.send("GET", ControlSession.casePath(target.id, "/report") + query)
         if chosen == .json {
             session.printJSON(answer.body)
@@ -86,6 +100,28 @@ struct ReportCommand: ParsableCommand {
             let text = answer.text
             print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         }
+    }
+}
+
+extension ReportCommand {
+    /// `--for-ticket`: a cancellation's technical-analysis block once it is closed, otherwise
+    /// the desk's report as text.
+    func printForTicket(_ session: ControlSession) throws {
+        let shown = try session.decode(CaseJSON.self, from: session.send("GET", ControlSession.casePath(target.id)))
+        let text: String
+        if shown.kind == .cancellation {
+            guard shown.cancellation?.closedAt != nil else {
+                throw FollowupError(
+                    .conflict,
+                    "\(shown.id) is a cancellation still open: its technical analysis is written when it is closed "
+                        + "(followupctl cancellation close \(shown.id) --reason …)")
+            }
+            text = CancellationCommand.CloseCancellation.ticketBlock(shown, zone: try session.zone())
+        } else {
+            let query = QueryString.make([("format", "text"), ("audience", "desk")])
+            text = try session.send("GET", ControlSession.casePath(target.id, "/report") + query).text
+        }
+        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     }
 }
 

@@ -44,6 +44,28 @@ struct MailComposerTests {
         #expect(attachment.bytes == Self.report.bytes)
     }
 
+    @Test func theLeadersMailLinksTheTicketWhenTicketsHaveAnAddress() async throws {
+        let linked = try await ReadMail.parse(
+            MailComposer.desk(
+                Fixture.report(), id: "01jddesk", to: Fixture.leader, from: Fixture.desk, host: "desk.example",
+                language: .ptBR, timeZone: Fixture.saoPaulo,
+                tickets: TicketSettings(url: "https://ssc.example/ssc/{ticket}?a=1&b=2", name: "SSC")
+            ).rendered())
+        #expect(
+            try #require(linked.text("text/plain")).contains(
+                "Chamado: SSC-4711 <https://ssc.example/ssc/SSC-4711?a=1&b=2>\n"))
+        #expect(
+            try #require(linked.text("text/html")).contains(
+                "<a href=\"https://ssc.example/ssc/SSC-4711?a=1&amp;b=2\">SSC-4711</a>"))
+        let plain = try await ReadMail.parse(
+            MailComposer.desk(
+                Fixture.report(), id: "01jddesk", to: Fixture.leader, from: Fixture.desk, host: "desk.example",
+                language: .ptBR, timeZone: Fixture.saoPaulo
+            ).rendered())
+        #expect(try #require(plain.text("text/plain")).contains("Chamado: SSC-4711\n"))
+        #expect(try #require(plain.text("text/html")).contains("<a ") == false)
+    }
+
     @Test func urgentDeskMailWithoutACaseHasNoTag() async throws {
         let message = try MailComposer.desk(
             Fixture.escalation(), id: "01jdurgent", to: Fixture.leader, from: Fixture.desk, host: "desk.example",

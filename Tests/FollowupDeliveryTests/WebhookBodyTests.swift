@@ -137,6 +137,38 @@ struct WebhookBodyTests {
         #expect(blocks.allSatisfy { ["header", "section", "context"].contains($0["type"].string ?? "") })
     }
 
+    @Test func theTicketOpensFromTheCardAndSlackWhenTicketsHaveAnAddress() throws {
+        let tickets = TicketSettings(url: "https://ssc.example/ssc/{ticket}", name: "SSC")
+        let document = Fixture.report()
+        let teams = try Self.teamsCard(
+            WebhookBody.render(document, format: .teams, language: .ptBR, tickets: tickets))
+        #expect(teams.card["actions"].array.count == 1)
+        #expect(teams.card["actions"][0]["type"].string == "Action.OpenUrl")
+        #expect(teams.card["actions"][0]["title"].string == "Abrir SSC")
+        #expect(teams.card["actions"][0]["url"].string == "https://ssc.example/ssc/SSC-4711")
+        #expect(teams.facts.contains("Chamado: SSC-4711"))
+        let english = try Self.teamsCard(
+            WebhookBody.render(document, format: .teams, language: .en, tickets: TicketSettings(url: tickets.url)))
+        #expect(english.card["actions"][0]["title"].string == "Open ticket")
+
+        let slack = try JSONValue(WebhookBody.render(document, format: .slack, language: .ptBR, tickets: tickets))
+        let fields = slack["blocks"].array.flatMap { $0["fields"].array }.compactMap { $0["text"].string }
+        #expect(fields.contains("*Chamado*\n<https://ssc.example/ssc/SSC-4711|SSC-4711>"))
+
+        // Without an address, or without a ticket, there is no link.
+        let plain = try Self.teamsCard(WebhookBody.render(document, format: .teams, language: .ptBR))
+        #expect(plain.card["actions"].array.isEmpty)
+        var noTicket = document
+        noTicket.data.ticket = nil
+        let without = try Self.teamsCard(
+            WebhookBody.render(noTicket, format: .teams, language: .ptBR, tickets: tickets))
+        #expect(without.card["actions"].array.isEmpty)
+        let plainSlack = try JSONValue(WebhookBody.render(document, format: .slack, language: .ptBR))
+        #expect(
+            plainSlack["blocks"].array.flatMap { $0["fields"].array }.compactMap { $0["text"].string }
+                .contains("*Chamado*\nSSC-4711"))
+    }
+
     @Test func aFailedDeliveryNamesWhatFailedAndWhy() throws {
         var data = NotificationData(summary: "Uma notificação desistiu após 12 tentativas")
         data.failed = .init(

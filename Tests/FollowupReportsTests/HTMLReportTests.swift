@@ -177,6 +177,25 @@ struct ParsedHTML: Decodable {
         #expect(html.problems == [])
     }
 
+    /// With `tickets.url`, the desk's report links its ticket; the client's does not (the desk's
+    /// ticket system is the desk's own).
+    @Test(arguments: DeskLanguage.allCases)
+    func linksTheTicketInTheDesksReport(language: DeskLanguage) throws {
+        var renderer = try ReportRenderer(language: language, timeZone: ReportFixture.zone)
+        var document = ReportFixture.noReply.document
+        document.client.ticket = "SSC-1234"
+        let plain = String(decoding: try renderer.render(document, as: .html, for: .desk), as: UTF8.self)
+        #expect(!plain.contains("<a "))
+        renderer.ticketLink = { "https://ssc.example/ssc/\($0)?a=1&b=2" }
+        let linked = try renderer.render(document, as: .html, for: .desk)
+        #expect(
+            String(decoding: linked, as: UTF8.self).contains(
+                #"<a href="https://ssc.example/ssc/SSC-1234?a=1&amp;b=2">SSC-1234</a>"#))
+        #expect(try Self.parse(linked).problems == [])
+        let client = String(decoding: try renderer.render(document, as: .html, for: .client), as: UTF8.self)
+        #expect(!client.contains("ssc.example"))
+    }
+
     /// A sensitive case's report says where its notes are; the others say nothing about notes.
     @Test(arguments: cases)
     func pointsToTheNotesOfASensitiveCase(fixture: ReportFixture, language: DeskLanguage) throws {

@@ -189,6 +189,12 @@ struct CtlFailure: Error, CustomStringConvertible {
             let subject = try ctl.show(id)
             #expect(subject.state == .returnedToClient)
             #expect(subject.reports.map(\.reason) == [.partnerRefused])
+            // For the ticket: the desk's report as text, as --audience desk prints it.
+            let forTicket = try ctl("report", id, "--for-ticket")
+            #expect(forTicket.status == 0, "\(forTicket.stderr)")
+            #expect(forTicket.stdout == (try ctl("report", id, "--audience", "desk")).stdout)
+            #expect(forTicket.stdout.contains("O SIEG pediu que o cliente entre em contato direto"))
+            #expect(try ctl("report", id, "--for-ticket", "--format", "md").status == 64)
         }
     }
 

@@ -83,6 +83,10 @@ import Testing
             #expect(closed.stdout.contains("Motivo real: contratou sistema parceiro (SIEG)"))
             #expect(closed.stdout.contains("Como foi o contato: liguei; contratou outro sistema"))
             #expect(try ctl.show(id).state == .closed)
+            // The same block, later, for the ticket.
+            let forTicket = try ctl("report", id, "--for-ticket")
+            #expect(forTicket.status == 0, "\(forTicket.stderr)")
+            #expect(forTicket.stdout == closed.stdout)
 
             let counts = try ctl("cancellations", "--since", "2020-01-01")
             #expect(counts.stdout.contains("1 cancellation(s) closed"))
