@@ -45,9 +45,9 @@ extension ConfigurationReader {
         }
     }
 
-    /// `control`: the socket, its mode and group, and the groups of readers and admins.
+    /// `control`: the socket, its mode and group, and the groups of each role.
     func control(_ node: ConfigurationNode) throws(ConfigurationError) -> ControlSettings {
-        let map = try node.mapping(known: ["socket", "mode", "group", "readers", "admins"])
+        let map = try node.mapping(known: ["socket", "mode", "group", "readers", "technicians", "leaders", "admins"])
         var control = ControlSettings()
         if let node = map["socket"] {
             control.socket = files.resolve(try node.nonEmptyText())
@@ -71,6 +71,8 @@ extension ConfigurationReader {
         if let node = map["group"] { control.group = try node.nonEmptyText() }
         if let node = map["readers"] { control.readers = try node.textList() }
         if let node = map["admins"] { control.admins = try node.textList() }
+        if let node = map["technicians"] { control.technicians = try node.textList() }
+        if let node = map["leaders"] { control.leaders = try node.textList() }
         return control
     }
 

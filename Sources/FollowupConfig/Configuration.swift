@@ -106,6 +106,21 @@ public struct Configuration: Sendable, Equatable {
         leaders.first { Self.sameName($0.name, name) }
     }
 
+    /// The login a person signs in with: its `login`, else its name in lower case without
+    /// accents and spaces ("Joana Lima" → `joanalima`).
+    public static func login(of name: String, configured: String?) -> String {
+        configured
+            ?? name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+            .filter { !$0.isWhitespace }
+    }
+
+    /// The name of the owner, else the leader, whose login is `login` (§6.3): who a peer of
+    /// the control socket is, for the `by` of what it records; nil for anybody else.
+    public func person(withLogin login: String) -> String? {
+        owners.first { Self.login(of: $0.name, configured: $0.login) == login }?.name
+            ?? leaders.first { Self.login(of: $0.name, configured: $0.login) == login }?.name
+    }
+
     /// The owner or leader whose `email` is `address` (ignoring case), owners first: one of
     /// the desk's own people; nil for anybody else.
     public func person(withAddress address: String) -> (name: String, isOwner: Bool)? {

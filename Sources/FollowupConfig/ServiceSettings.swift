@@ -34,6 +34,12 @@ public struct ControlSettings: Sendable, Hashable {
     /// Groups whose members may change anything, with leaders' rights; root always may.
     /// `"*"` means every local user who can connect.
     public var admins: [String]
+    /// Groups whose members record the desk's work (§6.3 "Correction (roles)"): open cases,
+    /// contacts, returns, notes, closing; acknowledge their own notices.
+    public var technicians: [String]
+    /// Groups whose members have a technician's rights and a leader's: the priority flag, any
+    /// case's owner, acknowledging notifications, posting notices.
+    public var leaders: [String]
 
     /// The socket used when `control.socket` is absent.
     public static let defaultSocket = "/run/followupd/control.sock"
@@ -47,13 +53,17 @@ public struct ControlSettings: Sendable, Hashable {
         mode: UInt16 = 0o660,
         group: String? = nil,
         readers: [String] = ["followupd"],
-        admins: [String] = ["followupd-admin"]
+        admins: [String] = ["followupd-admin"],
+        technicians: [String] = [],
+        leaders: [String] = []
     ) {
         self.socket = socket
         self.mode = mode
         self.group = group
         self.readers = readers
         self.admins = admins
+        self.technicians = technicians
+        self.leaders = leaders
     }
 }
 

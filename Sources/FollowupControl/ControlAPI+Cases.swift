@@ -104,6 +104,7 @@ extension ControlAPI {
             return try await report(request, id: id)
         case (.PATCH, _):
             let body = try Self.decode(PatchBody.self, from: request)
+            if body.owner != nil { try require(.leader, peer, for: "changing a case's owner") }
             command = .update(
                 CaseUpdate(
                     owner: body.owner, deadline: body.deadline, escalatedTo: body.escalatedTo,
@@ -143,6 +144,7 @@ extension ControlAPI {
             command = .reopen(reason: try Self.decode(ReopenBody.self, from: request).reason)
         case (_, "/v1/cases/{id}/flags"):
             let body = try Self.decode(FlagBody.self, from: request)
+            if body.flag == .priority { try require(.leader, peer, for: "the priority flag") }
             command = .setFlag(body.flag, on: body.set ?? true)
         default:
             throw FollowupError(.notFound, "there is no route \(request.method.rawValue) \(request.path)")

@@ -43,6 +43,9 @@ extension ControlAPI {
             return try Self.json(.ok, notice)
         case (.POST, "/v1/notices/{id}/ack"):
             let body = try Self.decode(NoticeAckBody.self, from: request, emptyAllowed: true)
+            if let owner = body.owner, owner.lowercased() != peer.name.lowercased() {
+                try require(.leader, peer, for: "acknowledging a notice for \(owner)")
+            }
             return try Self.json(
                 .ok, try await desk.acknowledgeNotice(segments[2], owner: body.owner, by: peer.name))
         case (.GET, "/v1/queue"):

@@ -14,28 +14,43 @@ import Synchronization
 /// The routes of §6.3: authorisation from the peer's credentials, JSON in and out, errors as
 /// `{"error":{…}}` with the status their code maps to (the one place that mapping lives).
 public struct ControlAPI: HTTPResponder {
-    /// Every route served, as `METHOD /path/{param}` (the OpenAPI document is checked against it).
-    public static let routes: [String] = [
-        "GET /v1/status",
-        "GET /v1/cases", "POST /v1/cases",
-        "GET /v1/cases/{id}", "PATCH /v1/cases/{id}",
-        "POST /v1/cases/{id}/contacts", "POST /v1/cases/{id}/returns", "POST /v1/cases/{id}/refusal",
-        "POST /v1/cases/{id}/notes", "POST /v1/cases/{id}/close", "POST /v1/cases/{id}/reopen",
-        "POST /v1/cases/{id}/flags",
-        "GET /v1/cases/{id}/report",
-        "GET /v1/due",
-        "GET /v1/obs-note",
-        "POST /v1/cases/{id}/client-contact",
-        "POST /v1/escalations", "POST /v1/handoffs",
-        "GET /v1/notices", "POST /v1/notices", "GET /v1/notices/{id}", "POST /v1/notices/{id}/ack",
-        "GET /v1/inbox", "GET /v1/inbox/{id}", "POST /v1/inbox/{id}/assign", "POST /v1/inbox/{id}/open",
-        "POST /v1/inbox/{id}/dismiss",
-        "GET /v1/queue", "GET /v1/can-take", "GET /v1/entitlements/premium-site", "GET /v1/cancellations",
-        "GET /v1/notifications", "GET /v1/notifications/{id}",
-        "POST /v1/notifications/{id}/ack", "POST /v1/notifications/{id}/retry",
-        "POST /v1/reload", "POST /v1/backup", "POST /v1/notify-test",
-        "GET /metrics",
+    /// Every route served, as `METHOD /path/{param}`, with the role it needs (§6.3
+    /// "Correction (roles)"): the one table every request's authorization reads. What a route
+    /// allows only to a higher role within its body (the `priority` flag, another case's
+    /// owner, acknowledging for someone else) is checked where that body is read, through
+    /// ``require(_:_:for:)``. The OpenAPI document states the same roles (`x-role`).
+    public static let permissions: KeyValuePairs<String, Role> = [
+        "GET /v1/status": .reader,
+        "GET /v1/cases": .reader, "POST /v1/cases": .technician,
+        "GET /v1/cases/{id}": .reader, "PATCH /v1/cases/{id}": .technician,
+        "POST /v1/cases/{id}/contacts": .technician, "POST /v1/cases/{id}/returns": .technician,
+        "POST /v1/cases/{id}/refusal": .technician, "POST /v1/cases/{id}/notes": .technician,
+        "POST /v1/cases/{id}/close": .technician, "POST /v1/cases/{id}/reopen": .technician,
+        "POST /v1/cases/{id}/flags": .technician,
+        "GET /v1/cases/{id}/report": .reader,
+        "GET /v1/due": .reader,
+        "GET /v1/obs-note": .reader,
+        "POST /v1/cases/{id}/client-contact": .technician,
+        "POST /v1/escalations": .technician, "POST /v1/handoffs": .technician,
+        "GET /v1/notices": .reader, "POST /v1/notices": .leader, "GET /v1/notices/{id}": .reader,
+        "POST /v1/notices/{id}/ack": .technician,
+        "GET /v1/inbox": .reader, "GET /v1/inbox/{id}": .reader, "POST /v1/inbox/{id}/assign": .technician,
+        "POST /v1/inbox/{id}/open": .technician, "POST /v1/inbox/{id}/dismiss": .technician,
+        "GET /v1/queue": .reader, "GET /v1/can-take": .reader, "GET /v1/entitlements/premium-site": .reader,
+        "GET /v1/cancellations": .reader,
+        "GET /v1/notifications": .reader, "GET /v1/notifications/{id}": .reader,
+        "POST /v1/notifications/{id}/ack": .leader, "POST /v1/notifications/{id}/retry": .admin,
+        "POST /v1/reload": .admin, "POST /v1/backup": .admin, "POST /v1/notify-test": .admin,
+        "GET /metrics": .reader,
     ]
+
+    /// Every route served, as `METHOD /path/{param}` (the OpenAPI document is checked against it).
+    public static let routes: [String] = permissions.map(\.key)
+
+    /// The role `METHOD /route` needs; nil for a route not served.
+    public static func role(for route: String) -> Role? {
+        permissions.first { $0.key == route }?.value
+    }
 
     let desk: Desk
     let store: any CaseStore
@@ -119,17 +134,27 @@ public struct ControlAPI: HTTPResponder {
             return route
         }
         let role = access.current.role(of: peer)
-        guard role >= .reader else {
-            throw FollowupError(
-                .forbidden, "\(peer.name) may not use followupd: ask for the control.readers or control.admins group")
-        }
-        if method != .GET {
-            guard role == .admin else {
-                throw FollowupError(
-                    .forbidden, "\(peer.name) may only read: changes need a group listed in control.admins")
-            }
-        }
+        let needed = Self.role(for: "\(method.rawValue) \(route)") ?? .admin
+        guard role >= needed else { throw Self.refusal(peer, has: role, needs: needed) }
         return route
+    }
+
+    /// Refuses `peer`, whose role is `has`, what needs `needs`: the message names the group to ask for.
+    static func refusal(_ peer: Peer, has: Role, needs: Role, for what: String = "this") -> FollowupError {
+        guard has > .none else {
+            return FollowupError(
+                .forbidden,
+                "\(peer.name) may not use followupd: ask for a group listed in control.readers (or a role above)")
+        }
+        let groups = "a group listed in \(needs.groupsKey)" + (needs == .admin ? ", or root" : "")
+        return FollowupError(.forbidden, "\(peer.name) is a \(has): \(what) needs the \(needs) role (\(groups))")
+    }
+
+    /// Checks that `peer` has `role` for what a body asks beyond its route's role (the
+    /// `priority` flag, another case's owner, acknowledging for someone else).
+    func require(_ role: Role, _ peer: Peer, for what: String) throws {
+        let has = access.current.role(of: peer)
+        guard has >= role else { throw Self.refusal(peer, has: has, needs: role, for: what) }
     }
 
     private func dispatch(_ request: HTTPRequest, segments: [String], route: String?, peer: Peer?) async throws
@@ -137,7 +162,10 @@ public struct ControlAPI: HTTPResponder {
     {
         let method = request.method
         let route = try authorize(method, path: request.path, route: route, peer: peer)
-        guard let peer else { return try await metricsResponse() }
+        guard let connected = peer else { return try await metricsResponse() }
+        // Who records: the person (owner or leader) whose login the peer has, else the login.
+        var peer = connected
+        peer.name = rulebooks.current.configuration.person(withLogin: connected.name) ?? connected.name
         switch route {
         case "/v1/status": return try Self.json(.ok, await statusJSON())
         case "/metrics": return try await metricsResponse()

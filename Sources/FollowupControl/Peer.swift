@@ -1,3 +1,4 @@
+import FollowupConfig
 import Foundation
 import NIOCore
 
@@ -83,38 +84,64 @@ public struct Peer: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// What a peer may do (§6.3): root, the daemon's own user and `admins` change things,
-/// `readers` only read.
-public enum Role: Sendable, Hashable, Comparable {
-    case none, reader, admin
+/// What a peer may do (§6.3 "Correction (roles)"), each role with the rights of those before
+/// it: a reader reads, a technician records the desk's work, a leader also decides (priority,
+/// owners, acknowledging notifications, notices), an admin runs the daemon.
+public enum Role: Int, Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
+    case none, reader, technician, leader, admin
+
+    public static func < (a: Role, b: Role) -> Bool { a.rawValue < b.rawValue }
+
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .reader: "reader"
+        case .technician: "technician"
+        case .leader: "leader"
+        case .admin: "admin"
+        }
+    }
+
+    /// The configuration key that lists this role's groups.
+    public var groupsKey: String { "control.\(self)s" }
 }
 
 /// Group names from the configuration, resolved to ids when the configuration is (re)loaded.
 public struct AccessPolicy: Sendable, Hashable {
-    public var readerGroups: Set<gid_t>
-    public var adminGroups: Set<gid_t>
-    public var everyoneReads: Bool
-    public var everyoneAdmin: Bool
+    /// The groups of each role; `*` (every local user) as ``everyone``.
+    public var groups: [Role: Set<gid_t>]
+    /// The highest role every local user has (`"*"` in a role's list), or none.
+    public var everyone: Role
 
     /// The daemon's own user: it owns the database and the spool already, so it is an admin
     /// on the socket too (the nightly backup unit runs `followupctl backup` as that user).
     public var ownUID: uid_t
 
-    public init(readers: [String], admins: [String], ownUID: uid_t = geteuid()) {
+    public init(
+        readers: [String], admins: [String], technicians: [String] = [], leaders: [String] = [],
+        ownUID: uid_t = geteuid()
+    ) {
         self.ownUID = ownUID
-        everyoneReads = readers.contains("*")
-        everyoneAdmin = admins.contains("*")
-        readerGroups = Set(readers.compactMap(Self.gid(named:)))
-        adminGroups = Set(admins.compactMap(Self.gid(named:)))
+        let lists: [(Role, [String])] = [
+            (.reader, readers), (.technician, technicians), (.leader, leaders), (.admin, admins),
+        ]
+        groups = Dictionary(uniqueKeysWithValues: lists.map { ($0.0, Set($0.1.compactMap(Self.gid(named:)))) })
+        everyone = lists.filter { $0.1.contains("*") }.map(\.0).max() ?? .none
     }
 
-    /// The role of a peer: root and the daemon's own user always admin.
+    /// The policy of the `control` section.
+    public init(control: ControlSettings, ownUID: uid_t = geteuid()) {
+        self.init(
+            readers: control.readers, admins: control.admins, technicians: control.technicians,
+            leaders: control.leaders, ownUID: ownUID)
+    }
+
+    /// The role of a peer: root and the daemon's own user always admin, else the highest role
+    /// one of its groups has.
     public func role(of peer: Peer) -> Role {
-        if peer.uid == 0 || peer.uid == ownUID || everyoneAdmin || !peer.groups.isDisjoint(with: adminGroups) {
-            return .admin
-        }
-        if everyoneReads || !peer.groups.isDisjoint(with: readerGroups) { return .reader }
-        return .none
+        if peer.uid == 0 || peer.uid == ownUID { return .admin }
+        let byGroup = groups.filter { !peer.groups.isDisjoint(with: $0.value) }.keys.max() ?? .none
+        return max(byGroup, everyone)
     }
 
     static func gid(named name: String) -> gid_t? {

@@ -82,7 +82,7 @@ public struct Daemon: Sendable {
     private func serve(store: any CaseStore, shared: PostgresCaseStore?, clock: any WallClock) async throws {
         let rulebooks = RulebookHolder(Rulebook(configuration))
         let access = AccessHolder(
-            AccessPolicy(readers: configuration.control.readers, admins: configuration.control.admins))
+            AccessPolicy(control: configuration.control))
         let doorbell = Doorbell()
         let outboxBell = Doorbell()
         let desk = Desk(
@@ -298,7 +298,7 @@ final class Reloader: Service {
         }
         rulebooks.replace(with: Rulebook(next))
         reports.replace(with: renderer)
-        access.replace(with: AccessPolicy(readers: next.control.readers, admins: next.control.admins))
+        access.replace(with: AccessPolicy(control: next.control))
         logger.info("configuration reloaded", metadata: ["followup.event": "reloaded"])
         return ReloadJSON(
             reloaded: true, message: "configuration reloaded from \(path); armed deadlines keep their times")

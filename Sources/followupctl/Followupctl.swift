@@ -20,6 +20,16 @@ struct Followupctl: ParsableCommand {
             A case is named FU-12, fu-12 or just 12. Times: 2026-11-29T14:05:00-03:00, or \
             "2026-11-29 14:05" or 2026-11-29 (00:00) in the desk's time zone.
 
+            Roles (the groups of control.readers, control.technicians, control.leaders and \
+            control.admins; root is an admin), each with the rights of the ones before it: \
+            reader — status, show, list, due, report, outbox, obs-note, queue, can-take, \
+            entitlement, cancellations, export, inbox, notice list and show; technician — open, \
+            sent, reply, refused, note, close, reopen, edit (not --owner), flag (not priority), \
+            escalate, handoff, cancellation, notice ack (your own), inbox assign, open and \
+            dismiss; leader — flag priority, edit --owner, ack, notice post, notice ack --owner; \
+            admin — reload, outbox retry, backup, notify test. What you record is signed with \
+            your name as owners or leaders list it (by login), else your login name.
+
             Exit status: 0 done; 1 refused by followupd (bad input, unknown case, not allowed in the \
             case's state: the message says why); 64 usage; 69 followupd not reachable; 70 an \
             answer followupctl does not understand; 75 followupd busy or its storage unavailable, \

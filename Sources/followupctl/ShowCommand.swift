@@ -77,6 +77,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("client (default: what may be forwarded to the client) or desk.", valueName: "audience"))
     var audience: Audience?
 
+    /// The audience printed: the client's unless the desk's is asked for.
+    var chosenAudience: Audience { audience ?? .client }
+
     @Flag(
         name: .customLong("for-ticket"),
         help: "One text to paste into the ticket: the desk's report, or a cancellation's technical analysis.")
@@ -92,7 +95,7 @@ struct ReportCommand: ParsableCommand {
         let session = global.session()
         if forTicket { return try printForTicket(session) }
         let chosen = format ?? (global.json ? .json : .text)
-        let query = QueryString.make([("format", chosen.rawValue), ("audience", (audience ?? .client).rawValue)])
+        let query = QueryString.make([("format", chosen.rawValue), ("audience", chosenAudience.rawValue)])
         let answer = try session.send("GET", ControlSession.casePath(target.id, "/report") + query)
         if chosen == .json {
             session.printJSON(answer.body)

@@ -249,6 +249,26 @@ struct ConfigurationTests {
         #expect(try parse("").desk == DeskSettings())
     }
 
+    @Test("the groups of each role, and people known by their logins")
+    func rolesAndLogins() throws {
+        let configuration = try parse(
+            """
+            control: { readers: [r], technicians: [t1, t2], leaders: [l], admins: [a] }
+            leaders:
+              - { name: Ana Lima }
+            owners:
+              - { name: José Prado, login: jprado }
+              - { name: Maria Ção }
+            """)
+        #expect(configuration.control.technicians == ["t1", "t2"])
+        #expect(configuration.control.leaders == ["l"])
+        #expect(configuration.person(withLogin: "jprado") == "José Prado")
+        #expect(configuration.person(withLogin: "mariacao") == "Maria Ção", "the default login")
+        #expect(configuration.person(withLogin: "analima") == "Ana Lima")
+        #expect(configuration.person(withLogin: "root") == nil)
+        #expect(try parse("").control.technicians.isEmpty)
+    }
+
     @Test("the capture address, the desk's people by address and the ticket links")
     func captureAndTickets() throws {
         let configuration = try parse(

@@ -45,9 +45,9 @@ struct CommandLineTests {
     /// for the client's report unless marked internal.
     @Test func reportsAreTheClientsAndNotesPublicByDefault() throws {
         let report = try #require(try Followupctl.parseAsRoot(["report", "12"]) as? ReportCommand)
-        #expect(report.audience == .client)
+        #expect(report.chosenAudience == .client)
         let desk = try #require(try Followupctl.parseAsRoot(["report", "12", "--audience", "desk"]) as? ReportCommand)
-        #expect(desk.audience == .desk)
+        #expect(desk.chosenAudience == .desk)
         let note = try #require(try Followupctl.parseAsRoot(["note", "12", "liguei"]) as? NoteCommand)
         #expect(!note.isInternal)
         let kept = try #require(

@@ -16,4 +16,13 @@ import Testing
         let everyoneReads = AccessPolicy(readers: ["*"], admins: [], ownUID: 999)
         #expect(everyoneReads.role(of: Self.peer(uid: 1000)) == .reader)
     }
+
+    @Test func theHighestRoleOfThePeersGroupsWinsAndEveryoneCountsToo() {
+        let everyoneTechnician = AccessPolicy(readers: ["*"], admins: [], technicians: ["*"], ownUID: 999)
+        #expect(everyoneTechnician.role(of: Self.peer(uid: 1000)) == .technician)
+        let groups = AccessPolicy(readers: [], admins: [], technicians: [], leaders: ["*"], ownUID: 999)
+        #expect(groups.role(of: Self.peer(uid: 1000)) == .leader)
+        #expect(Role.allCases.sorted() == [.none, .reader, .technician, .leader, .admin])
+        #expect(Role.technician.groupsKey == "control.technicians")
+    }
 }

@@ -23,6 +23,17 @@ import Yams
                 documented.insert("\(method.uppercased()) \(path)")
             }
         }
+        // Each operation states the role it needs, as the permission table has it.
+        for (path, item) in paths {
+            guard let operations = item as? [String: Any] else { continue }
+            for method in methods {
+                guard let operation = operations[method] as? [String: Any] else { continue }
+                let route = "\(method.uppercased()) \(path)"
+                #expect(
+                    (operation["x-role"] as? String) == ControlAPI.role(for: route)?.description,
+                    "\(route): x-role \(operation["x-role"] ?? "missing")")
+            }
+        }
         let served = Set(ControlAPI.routes)
         #expect(
             served.subtracting(documented).isEmpty,
