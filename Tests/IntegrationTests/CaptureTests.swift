@@ -13,52 +13,6 @@ import Testing
 /// own mailbox in the technician's thread (read back with Python's `email`), and the partner's
 /// reply to that thread moves the case.
 @Suite(.serialized) struct CaptureTests {
-    /// A private Exim (its own configuration and spool, run through `-C` as root): mail to
-    /// `captura@desk.example`, `joana@desk.example` and `suporte@partner.example` is filed
-    /// into the Maildirs `base/mail/<local part>`; anything else is unrouteable. Returns the
-    /// `sendmail` program that submits to it.
-    static func privateMTA(base: String) throws -> String {
-        let mail = base + "/mail"
-        for box in ["captura", "suporte", "joana"] {
-            for sub in ["tmp", "new", "cur"] {
-                try FileManager.default.createDirectory(
-                    atPath: "\(mail)/\(box)/\(sub)", withIntermediateDirectories: true)
-            }
-        }
-        try FileManager.default.createDirectory(atPath: base + "/spool", withIntermediateDirectories: true)
-        #expect(try InboundMailTests.run(["/bin/chown", "-R", "nobody:nogroup", mail]) == 0)
-        try """
-        primary_hostname = followupd.test
-        domainlist local_domains = desk.example : partner.example
-        exim_user = root
-        exim_group = root
-        never_users =
-        spool_directory = \(base)/spool
-        log_file_path = \(base)/spool/log/%slog
-        begin routers
-        maildirs:
-          driver = accept
-          domains = +local_domains
-          local_parts = captura : suporte : joana
-          transport = maildir_delivery
-        begin transports
-        maildir_delivery:
-          driver = appendfile
-          directory = \(mail)/${local_part_data}
-          maildir_format
-          user = nobody
-          group = nogroup
-          envelope_to_add
-          return_path_add
-
-        """.write(toFile: base + "/exim.conf", atomically: true, encoding: .utf8)
-        let program = base + "/sendmail"
-        try "#!/bin/sh\nexec /usr/sbin/exim4 -C \(base)/exim.conf \"$@\"\n".write(
-            toFile: program, atomically: true, encoding: .utf8)
-        chmod(program, 0o755)
-        return program
-    }
-
     /// Sends `lines` (a whole message) through `sendmail`, as a mail client does.
     static func send(_ sendmail: String, _ lines: [String]) throws {
         let status = try InboundMailTests.run(
@@ -96,7 +50,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
         #expect(try InboundMailTests.run(["/bin/chmod", "755", base]) == 0)
-        let sendmail = try Self.privateMTA(base: base)
+        let sendmail = try PrivateMTA.start(base: base)
         let inbox = base + "/mail/captura"
         let partnerBox = base + "/mail/suporte"
 

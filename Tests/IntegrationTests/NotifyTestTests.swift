@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `followupctl notify test` through the real transports (§6.10): a webhook receiver that
 /// answers 200, then 410, a webhook nobody answers, and the mail spool.
 @Suite(.serialized) struct NotifyTestTests {
@@ -57,6 +61,55 @@ import Testing
         let badAddress = try ctl("notify", "test", "--mail", "a..b@desk.example")
         #expect(badAddress.status == 1)
         #expect(try ctl("notify", "test").status == 64, "one of --webhook or --mail")
+        #expect(daemon.process.isRunning)
+    }
+
+    /// `--mail` through a real MTA (a private Exim): the test mail lands in the mailbox, read
+    /// back by Python's `email`; a sendmail that cannot run is reported, with exit status 1.
+    @Test(.enabled(if: getuid() == 0 && InboundMailTests.exim, "needs root and exim4 (scripts/setup installs it)"))
+    func aTestMailGoesThroughARealMTA() async throws {
+        let base = "/var/tmp/followupd-notify-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let sendmail = try PrivateMTA.start(base: base)
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.writeConfiguration(resendAfter: "1h", reportAfter: "3h")
+        let text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+            .replacingOccurrences(
+                of: "  maildir: outbox\n", with: "  transport: sendmail\n  sendmail: \(sendmail)\n")
+        try text.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        let daemon = try workspace.startDaemon()
+        defer { _ = daemon.terminate() }
+        let ctl = FollowupctlProcess(workspace)
+        try #require(try await ctl.waitForDaemon(), "followupd did not answer: \(daemon.stderr)")
+
+        let mailed = try ctl("notify", "test", "--mail", "ops@desk.example")
+        #expect(mailed.status == 0, "\(mailed.stdout) \(mailed.stderr)")
+        #expect(mailed.stdout.contains("delivered"), "\(mailed.stdout)")
+        let box = base + "/mail/ops"
+        let arrived = try await eventually(timeout: 30) {
+            !(try FileManager.default.contentsOfDirectory(atPath: box + "/new")).isEmpty
+        }
+        try #require(arrived, "the test mail reached the mailbox")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: box + "/new").first)
+        let headers = try PythonCheck.run(
+            """
+            import sys, email, email.policy
+            with open(sys.argv[1], "rb") as f:
+                m = email.message_from_binary_file(f, policy=email.policy.default)
+            print(m["To"]); print(m["From"]); print(m["Subject"])
+            """, arguments: [box + "/new/" + name])
+        #expect(headers.contains("ops@desk.example"))
+        #expect(headers.contains("suporte@desk.example"))
+
+        // A sendmail that cannot run: the outcome says so and the exit status is 1.
+        try text.replacingOccurrences(of: "sendmail: \(sendmail)", with: "sendmail: \(base)/none")
+            .write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        #expect(try ctl("reload").status == 0)
+        let failed = try ctl("notify", "test", "--mail", "ops@desk.example")
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("could not start"), "\(failed.stdout)")
         #expect(daemon.process.isRunning)
     }
 }
