@@ -172,6 +172,10 @@ public enum CaseMachine {
             guard state.isOpen else { throw refuse() }
             try CaseMachine.update(update, &builder)
         }
+        // Anything new on a case waiting on the client puts its closing off again.
+        if builder.current.state == .returnedToClient, !builder.entries.isEmpty {
+            builder.armCloseReturned(from: env.now)
+        }
         return builder.transition
     }
 

@@ -45,6 +45,9 @@ public struct ReminderSeries: Sendable, Hashable, Codable {
     public var nextAt: Date
     /// Reminders carried out when the series last resumed from `base` (0 while it never fell behind).
     public var resumedAfter: Int = 0
+    /// How many reminders the series may have, read from the policy when it was armed (nil: no
+    /// cap recorded, as in series stored before the cap existed, which follow the current policy).
+    public var limit: Int?
 
     /// Counts the reminder due at `now` as sent and arms the next one; returns its ordinal k.
     ///
@@ -64,7 +67,7 @@ public struct ReminderSeries: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case series, base, every, sent, nextAt
+        case series, base, every, sent, nextAt, limit
         case resumedAfter = "resumed_after"
     }
 }
@@ -79,6 +82,7 @@ extension ReminderSeries {
         sent = try container.decode(Int.self, forKey: .sent)
         nextAt = try container.decode(Date.self, forKey: .nextAt)
         resumedAfter = try container.decodeIfPresent(Int.self, forKey: .resumedAfter) ?? 0
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
     }
 }
 
@@ -101,6 +105,9 @@ public struct Timers: Sendable, Hashable, Codable {
     public var deadlineWarning: Date?
     /// When to warn about the scheduled implementation.
     public var implementationWarning: Date?
+    /// When a case left `returned_to_client` with nothing new is closed (`policy.close_returned_after`);
+    /// moved on by anything new recorded on the case, cleared when it leaves that state.
+    public var closeReturned: Date?
 
     public init() {
         resends = []

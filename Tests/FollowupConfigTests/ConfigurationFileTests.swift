@@ -220,7 +220,7 @@ struct ConfigurationFileTests {
             "max_reminders", "mail", "transport", "maildir", "sendmail", "from", "webhooks", "format", "secret",
             "secret_file", "leaders", "name", "email", "ops", "owners", "leader", "phone", "partners", "emails",
             "domains", "inbound", "default_kind", "rescan", "reports", "dir", "locale", "templates", "log", "target",
-            "level",
+            "level", "max_owner_reminders", "close_returned_after",
         ]
         for key in keys {
             #expect(text.contains("\(key):"), "followupd.example.yaml does not mention \(key)")

@@ -1,0 +1,149 @@
+import FollowupCore
+import Foundation
+import Testing
+
+/// `policy.max_owner_reminders` stops a series of owner reminders, and
+/// `policy.close_returned_after` closes a case left with the client (SPEC §6.10, §4.2), on
+/// the machine's injected time.
+@Suite struct ReminderCapAndClosingTests {
+    let t0 = Fixture.t0
+    let hour = Fixture.hour
+    let day: TimeInterval = 86_400
+
+    func waitingOnUs(policy: CasePolicy) throws -> Case {
+        try CaseMachine.apply(
+            .partnerReplied(kind: .info, at: nil, note: "retorno"), to: Fixture.opened(policy: policy),
+            in: Fixture.env(t0, policy: policy)
+        ).case
+    }
+
+    func withTheClient(policy: CasePolicy) throws -> Case {
+        try CaseMachine.apply(
+            .partnerRefused(at: nil, note: "falem com o cliente"), to: Fixture.opened(policy: policy),
+            in: Fixture.env(t0, policy: policy)
+        ).case
+    }
+
+    @Test func ownerRemindersStopAfterTheDefaultFive() throws {
+        var subject = try waitingOnUs(policy: .standard)
+        let fired = Fixture.walk(&subject, until: t0.addingTimeInterval(30 * day))
+        let reminders = fired.flatMap(\.entries).filter { $0.kind == .ownerReminded }
+        #expect(reminders.map(\.ordinal) == [1, 2, 3, 4, 5])
+        #expect(reminders.last?.note?.contains("max_owner_reminders: 5") == true, "the timeline says it was the last")
+        #expect(reminders.dropLast().allSatisfy { $0.note == nil })
+        #expect(subject.timers.ownerReminder == nil)
+        #expect(subject.nextStage == nil, "nothing more armed")
+        #expect(fired.last?.notifiedEvents == [.ownerReminder], "the fifth is still sent")
+    }
+
+    @Test(arguments: [1, 2, 7])
+    func theCapIsTheConfiguredNumber(cap: Int) throws {
+        var policy = CasePolicy.standard
+        policy.maxOwnerReminders = cap
+        var subject = try waitingOnUs(policy: policy)
+        let fired = Fixture.walk(&subject, until: t0.addingTimeInterval(30 * day), policy: policy)
+        #expect(fired.flatMap(\.entries).filter { $0.kind == .ownerReminded }.count == cap)
+    }
+
+    @Test func zeroMeansNoCap() throws {
+        var policy = CasePolicy.standard
+        policy.maxOwnerReminders = 0
+        var subject = try waitingOnUs(policy: policy)
+        let fired = Fixture.walk(&subject, until: t0.addingTimeInterval(10 * day), policy: policy)
+        #expect(fired.flatMap(\.entries).filter { $0.kind == .ownerReminded }.count == 10)
+        #expect(subject.nextStage?.kind == .ownerReminder)
+    }
+
+    @Test func aNewInformativeReturnStartsAFreshSeries() throws {
+        var subject = try waitingOnUs(policy: .standard)
+        _ = Fixture.walk(&subject, until: t0.addingTimeInterval(10 * day))
+        #expect(subject.nextStage == nil)
+        let later = t0.addingTimeInterval(10 * day + hour)
+        subject = try CaseMachine.apply(
+            .partnerReplied(kind: .info, at: nil, note: "mais um retorno"), to: subject, in: Fixture.env(later)
+        ).case
+        let fired = Fixture.walk(&subject, until: later.addingTimeInterval(30 * day))
+        #expect(fired.flatMap(\.entries).filter { $0.kind == .ownerReminded }.map(\.ordinal) == [1, 2, 3, 4, 5])
+    }
+
+    /// A series stored before the cap existed (no `limit`) follows the policy of today.
+    @Test func aSeriesStoredWithoutItsCapFollowsTheCurrentPolicy() throws {
+        var subject = try waitingOnUs(policy: .standard)
+        subject.timers.ownerReminder?.limit = nil
+        var policy = CasePolicy.standard
+        policy.maxOwnerReminders = 2
+        let fired = Fixture.walk(&subject, until: t0.addingTimeInterval(30 * day), policy: policy)
+        #expect(fired.flatMap(\.entries).filter { $0.kind == .ownerReminded }.count == 2)
+        let json = try JSONCoding.encoder().encode(try waitingOnUs(policy: .standard).timers.ownerReminder)
+        #expect(String(decoding: json, as: UTF8.self).contains("\"limit\":5"), "armed series keep their cap")
+    }
+
+    @Test func aCaseLeftWithTheClientIsClosedAfterTheDuration() throws {
+        var policy = CasePolicy.standard
+        policy.closeReturnedAfter = .days(14)
+        var subject = try withTheClient(policy: policy)
+        #expect(subject.nextStage?.kind == .closeReturned)
+        #expect(subject.nextStage?.dueAt == t0.addingTimeInterval(14 * day))
+        #expect(Fixture.walk(&subject, until: t0.addingTimeInterval(14 * day - 1), policy: policy).isEmpty)
+        let fired = Fixture.walk(&subject, until: t0.addingTimeInterval(14 * day), policy: policy)
+        #expect(fired.count == 1)
+        #expect(subject.state == .closed)
+        let entry = try #require(fired.first?.entries.first)
+        #expect(entry.kind == .closed)
+        #expect(entry.by == CaseEnvironment.daemon)
+        #expect(entry.stage == "close_returned")
+        #expect(entry.note?.contains("close_returned_after") == true)
+        #expect(subject.nextStage == nil)
+        // Closing it again is never possible: the stage is no longer armed.
+        let stage = Stage(kind: .closeReturned, series: 1, ordinal: 1, dueAt: t0.addingTimeInterval(14 * day))
+        #expect(CaseMachine.fire(stage, on: subject, in: Fixture.env(t0.addingTimeInterval(20 * day))) == nil)
+    }
+
+    @Test func anythingNewPutsTheClosingOff() throws {
+        var policy = CasePolicy.standard
+        policy.closeReturnedAfter = .days(14)
+        var subject = try withTheClient(policy: policy)
+        let noteAt = t0.addingTimeInterval(10 * day)
+        subject = try CaseMachine.apply(
+            .addNote("cliente vai ligar para o parceiro"), to: subject,
+            in: Fixture.env(noteAt, policy: policy)
+        ).case
+        #expect(subject.nextStage?.dueAt == noteAt.addingTimeInterval(14 * day))
+        #expect(Fixture.walk(&subject, until: t0.addingTimeInterval(20 * day), policy: policy).isEmpty)
+        #expect(subject.state == .returnedToClient)
+        _ = Fixture.walk(&subject, until: noteAt.addingTimeInterval(14 * day), policy: policy)
+        #expect(subject.state == .closed)
+    }
+
+    @Test func clientRemindersAreNotNews() throws {
+        var policy = CasePolicy.standard
+        policy.closeReturnedAfter = .days(14)
+        policy.clientReminderAfter = .days(3)
+        var subject = try withTheClient(policy: policy)
+        let fired = Fixture.walk(&subject, until: t0.addingTimeInterval(14 * day), policy: policy)
+        #expect(
+            fired.flatMap(\.entryKinds) == [
+                .clientReminded, .clientReminded, .clientReminded, .clientReminded, .closed,
+            ])
+        #expect(subject.state == .closed)
+    }
+
+    @Test func leavingTheClientDisarmsTheClosing() throws {
+        var policy = CasePolicy.standard
+        policy.closeReturnedAfter = .days(14)
+        var subject = try withTheClient(policy: policy)
+        subject = try CaseMachine.apply(
+            .contactSent(ContactRecord(channel: .phone)), to: subject,
+            in: Fixture.env(t0.addingTimeInterval(day), policy: policy)
+        ).case
+        #expect(subject.state == .awaitingPartner)
+        #expect(subject.timers.closeReturned == nil)
+        #expect(!subject.armedStages.contains { $0.kind == .closeReturned })
+    }
+
+    @Test func offByDefault() throws {
+        let subject = try withTheClient(policy: .standard)
+        #expect(subject.timers.closeReturned == nil)
+        #expect(!subject.armedStages.contains { $0.kind == .closeReturned })
+    }
+}
