@@ -93,19 +93,21 @@ extension CaseMachine {
     private static func ownerReminder(_ builder: inout TransitionBuilder) {
         guard let k = builder.current.timers.ownerReminder?.advance(on: builder.env.calendar, now: builder.env.now)
         else { return }
-        // The cap of a third-party case's reminders (series stored before it existed follow
-        // the current policy); a cancellation is reminded until the client contact is recorded.
+        // The cap of a third-party case's reminders per cycle (series stored before it existed
+        // follow the current policy); a cancellation is reminded until the client contact is
+        // recorded.
         var last: Int?
         if builder.current.kind == .thirdParty {
+            builder.current.cycle.ownerReminders += 1
             let limit = builder.current.timers.ownerReminder?.limit ?? builder.policy.maxOwnerReminders
-            if limit > 0, k >= limit {
+            if limit > 0, builder.current.cycle.ownerReminders >= limit {
                 builder.current.timers.ownerReminder = nil
                 last = limit
             }
         }
         builder.record(
             .ownerReminded,
-            note: last.map { "last owner reminder of this series (max_owner_reminders: \($0))" },
+            note: last.map { "last owner reminder of this cycle (max_owner_reminders: \($0))" },
             by: CaseEnvironment.daemon
         ) {
             $0.stage = Stage.Kind.ownerReminder.rawValue

@@ -23,8 +23,8 @@ public struct CasePolicy: Sendable, Hashable, Codable {
     public var cancellationContactWithin: WorkDuration
     /// Whether reports go to the owner only, or are also mailed to the client.
     public var reportToClient: ReportAudience
-    /// How many owner reminders one series may have: each time the case comes to wait on us
-    /// (an informative return, a reopening), at most this many, then they stop (0: no cap).
+    /// How many owner reminders one cycle may have, then they stop until our next contact
+    /// starts a new cycle (0: no cap).
     public var maxOwnerReminders: Int
     /// How long a case may stay `returned_to_client` with nothing new before the daemon
     /// closes it (0: never).

@@ -82,9 +82,14 @@ struct TransitionBuilder {
 
     /// Arms a new series of owner reminders counted from `base` (none when the policy turns them off).
     ///
-    /// The series stops after `policy.max_owner_reminders` reminders (0: no cap).
+    /// A cycle has at most `policy.max_owner_reminders` of them (0: no cap): a series armed
+    /// again in the same cycle (a second informative return, a reopening) only has what is left.
     mutating func armOwnerReminders(from base: Date) {
         let limit = policy.maxOwnerReminders
+        guard limit == 0 || current.kind != .thirdParty || current.cycle.ownerReminders < limit else {
+            current.timers.ownerReminder = nil
+            return
+        }
         current.timers.ownerReminder = newSeries(every: policy.ownerReminderAfter, from: base)
         current.timers.ownerReminder?.limit = limit > 0 ? limit : nil
     }

@@ -29,7 +29,7 @@ import Testing
         let fired = Fixture.walk(&subject, until: t0.addingTimeInterval(30 * day))
         let reminders = fired.flatMap(\.entries).filter { $0.kind == .ownerReminded }
         #expect(reminders.map(\.ordinal) == [1, 2, 3, 4, 5])
-        #expect(reminders.last?.note?.contains("max_owner_reminders: 5") == true, "the timeline says it was the last")
+        #expect(reminders.last?.note == "last owner reminder of this cycle (max_owner_reminders: 5)")
         #expect(reminders.dropLast().allSatisfy { $0.note == nil })
         #expect(subject.timers.ownerReminder == nil)
         #expect(subject.nextStage == nil, "nothing more armed")
@@ -54,16 +54,49 @@ import Testing
         #expect(subject.nextStage?.kind == .ownerReminder)
     }
 
-    @Test func aNewInformativeReturnStartsAFreshSeries() throws {
-        var subject = try waitingOnUs(policy: .standard)
-        _ = Fixture.walk(&subject, until: t0.addingTimeInterval(10 * day))
-        #expect(subject.nextStage == nil)
-        let later = t0.addingTimeInterval(10 * day + hour)
+    /// The cap is per cycle: a second informative return in the same cycle arms only what is
+    /// left, a reopening likewise; our next contact starts a new cycle with the whole cap.
+    @Test func theCapCountsTheCycleAndANewCycleStartsAfresh() throws {
+        var policy = CasePolicy.standard
+        policy.maxOwnerReminders = 3
+        var subject = try waitingOnUs(policy: policy)
+        _ = Fixture.walk(&subject, until: t0.addingTimeInterval(2 * day), policy: policy)
+        #expect(subject.cycle.ownerReminders == 2)
+        let second = t0.addingTimeInterval(2 * day + hour)
         subject = try CaseMachine.apply(
-            .partnerReplied(kind: .info, at: nil, note: "mais um retorno"), to: subject, in: Fixture.env(later)
+            .partnerReplied(kind: .info, at: nil, note: "mais um retorno"), to: subject,
+            in: Fixture.env(second, policy: policy)
         ).case
-        let fired = Fixture.walk(&subject, until: later.addingTimeInterval(30 * day))
-        #expect(fired.flatMap(\.entries).filter { $0.kind == .ownerReminded }.map(\.ordinal) == [1, 2, 3, 4, 5])
+        var fired = Fixture.walk(&subject, until: second.addingTimeInterval(30 * day), policy: policy)
+        #expect(fired.flatMap(\.entries).filter { $0.kind == .ownerReminded }.count == 1, "one left of three")
+        #expect(subject.nextStage == nil)
+        // A second return after the cap arms nothing.
+        let third = second.addingTimeInterval(31 * day)
+        subject = try CaseMachine.apply(
+            .partnerReplied(kind: .info, at: nil, note: "ainda outro"), to: subject,
+            in: Fixture.env(third, policy: policy)
+        ).case
+        #expect(subject.timers.ownerReminder == nil)
+        // Our next contact starts cycle 2; the partner's return there gets three again.
+        let contact = third.addingTimeInterval(hour)
+        subject = try CaseMachine.apply(
+            .contactSent(ContactRecord(channel: .phone)), to: subject, in: Fixture.env(contact, policy: policy)
+        ).case
+        #expect(subject.cycle.number == 2 && subject.cycle.ownerReminders == 0)
+        subject = try CaseMachine.apply(
+            .partnerReplied(kind: .info, at: nil, note: "retorno do ciclo 2"), to: subject,
+            in: Fixture.env(contact.addingTimeInterval(hour), policy: policy)
+        ).case
+        fired = Fixture.walk(&subject, until: contact.addingTimeInterval(30 * day), policy: policy)
+        #expect(fired.flatMap(\.entries).filter { $0.kind == .ownerReminded }.map(\.ordinal) == [1, 2, 3])
+        #expect(subject.nextStage == nil)
+    }
+
+    /// A cycle stored before `owner_reminders` existed reads as one with none sent.
+    @Test func aCycleStoredWithoutTheCountStillReads() throws {
+        let json = Data(#"{"number":2,"started_at":"2026-11-17T12:00:00Z","resends":1,"acknowledged":false}"#.utf8)
+        let cycle = try JSONCoding.decoder().decode(Cycle.self, from: json)
+        #expect(cycle.number == 2 && cycle.resends == 1 && cycle.ownerReminders == 0)
     }
 
     /// A series stored before the cap existed (no `limit`) follows the policy of today.
