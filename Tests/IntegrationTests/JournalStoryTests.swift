@@ -1,5 +1,8 @@
+import FollowupCore
+import FollowupStorage
 import FollowupSystemd
 import Foundation
+import Logging
 import Testing
 
 /// Each case's story in a real journald (SPEC §6.8 correction): the daemon's own resend and
@@ -119,6 +122,41 @@ import Testing
         // The sensitive case's note stays out of the journal.
         let everything = try JournalTests.journal(["-o", "json", "--no-pager", "_PID=\(pid)"])
         #expect(!everything.contains("hunter2"))
+    }
+
+    /// A storm: a thousand overdue resends (and their two thousand notifications) are told as
+    /// batch summaries, not a thousand lines on cases.
+    @Test(.enabled(if: getuid() == 0, "starting journald needs root (CI runs as root)"))
+    func aStormOfAThousandLogsSummariesNotLines() async throws {
+        #expect(try await JournalTests.ensureJournald(), "a journald is running")
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.writeConfiguration(resendAfter: "1h", reportAfter: "3h")
+        var text = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        text = text.replacingOccurrences(of: "target: stderr", with: "target: journal")
+        try text.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        let store = try SQLiteCaseStore(
+            path: workspace.databasePath, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await DaemonLifecycleTests().openCases(
+            1000, sentAt: Date().addingTimeInterval(-7200), resendAfter: 3600, reportAfter: 10_800, in: store)
+        let daemon = try workspace.startDaemon()
+        let pid = daemon.process.processIdentifier
+        let drained = try await eventually(timeout: 240) {
+            let counts = try await store.counts()
+            return counts.stages[.resend] == 1000 && (counts.outbox[.pending] ?? 0) == 0
+        }
+        #expect(drained, "the storm carried out and delivered")
+        #expect(daemon.terminate() == 0)
+        #expect(
+            try await eventually(timeout: 30) {
+                try JournalTests.entries(pid: pid).contains { ($0["MESSAGE"] as? String) == "followupd stopped" }
+            })
+        let entries = try JournalTests.entries(pid: pid)
+        let summaries = entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.stages.messageID }
+        #expect(summaries.compactMap { Int($0["FOLLOWUP_COUNT"] as? String ?? "") }.reduce(0, +) == 1000)
+        #expect(!entries.contains { $0["MESSAGE_ID"] as? String == JournalEvent.resent.messageID })
+        #expect(!entries.contains { $0["FOLLOWUP_CASE"] != nil }, "no line on any case")
+        #expect(entries.count < 100, "summaries, not lines: \(entries.count) entries")
     }
 
     /// Every event the daemon names has a catalog entry in English and pt-BR, every catalog
