@@ -148,6 +148,19 @@ import Testing
         #expect(subject.state == .closed)
     }
 
+    @Test func anAutomaticReplyIsNotNews() throws {
+        var policy = CasePolicy.standard
+        policy.closeReturnedAfter = .days(14)
+        var subject = try withTheClient(policy: policy)
+        subject = try CaseMachine.apply(
+            .partnerReplied(kind: .auto, at: nil, note: "ausente do escritório"), to: subject,
+            in: Fixture.env(t0.addingTimeInterval(10 * day), policy: policy)
+        ).case
+        #expect(subject.nextStage?.dueAt == t0.addingTimeInterval(14 * day))
+        _ = Fixture.walk(&subject, until: t0.addingTimeInterval(14 * day), policy: policy)
+        #expect(subject.state == .closed)
+    }
+
     @Test func clientRemindersAreNotNews() throws {
         var policy = CasePolicy.standard
         policy.closeReturnedAfter = .days(14)
