@@ -140,7 +140,11 @@ public final class Dispatcher: Service {
         let rounds = (batchSize + parallelism - 1) / parallelism
         let leaseUntil = now.addingTimeInterval(Double(rounds + 1) * (timeout + 5) + 30)
         let claimed = try await store.claimNotifications(now: now, limit: batchSize, leaseUntil: leaseUntil)
-        guard !claimed.isEmpty else { return false }
+        guard !claimed.isEmpty else {
+            // Nothing more: the pass ended, and the next one is judged on its own size.
+            passGoesOn.withLock { $0 = false }
+            return false
+        }
         let batch = try await foldStorms(claimed, now: now, leaseUntil: leaseUntil, rulebook: rulebook)
         let outcomes = await deliver(batch, rulebook: rulebook)
         let finished = clock.now()
