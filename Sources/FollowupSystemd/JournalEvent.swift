@@ -25,6 +25,8 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case inboundUnmatched = "inbound_unmatched"
     case inboxFailed = "inbox_failed"
     case inbox
+    /// A case's personal data erased (LGPD, `followupctl erase`).
+    case erased
 
     /// The 128-bit id, lowercase hex, as the journal and the catalog write it.
     public var messageID: String {
@@ -54,6 +56,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .inboundUnmatched: "4ab07eff3e2d43b3a86cb0df553330f7"
         case .inboxFailed: "cfd583df4a7a421cb425b600b418bd4d"
         case .inbox: "42be07ed7a6a4ec6bff78debd32b2cd3"
+        case .erased: "2cedf3c9717a45f1856dcece58a563ee"
         }
     }
 }

@@ -34,6 +34,7 @@ struct Followupctl: ParsableCommand {
             CancellationCommand.self, CancellationsCommand.self, NoticeCommand.self, QueueCommand.self,
             CanTakeCommand.self, EntitlementCommand.self, InboxCommand.self,
             ReloadCommand.self, SpoolCommand.self, BackupCommand.self, ExportCommand.self, NotifyCommand.self,
+            EraseCommand.self,
         ])
 
     /// Accepted before the command name too (`followupctl --json show 12`).
