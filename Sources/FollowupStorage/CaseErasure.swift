@@ -48,6 +48,16 @@ extension ErasedRecords {
         return record
     }
 
+    /// Refuses an erasure prepared from a case that changed since (its tombstone's seq would
+    /// collide with the newer entry): the caller reads the case again.
+    static func checkUnchanged(_ stored: Case?, by change: StoredChange) throws {
+        guard let stored else { throw FollowupError(.notFound, "\(change.case.id) does not exist") }
+        let expected = change.case.lastSeq - change.entries.count
+        guard stored.lastSeq == expected else {
+            throw FollowupError(.conflict, "\(change.case.id) changed while it was being erased: erase it again")
+        }
+    }
+
     /// What an emptied notification payload holds.
     static let emptyPayload = Data("{}".utf8)
 }

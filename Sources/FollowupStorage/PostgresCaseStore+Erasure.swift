@@ -13,6 +13,7 @@ extension PostgresCaseStore: CaseErasure {
             let current = try await writer.rows("SELECT doc FROM cases WHERE id = \(id) FOR UPDATE")
             guard let row = current.first else { throw FollowupError(.notFound, "\(change.case.id) does not exist") }
             let before = try DocumentCoding.decoder().decode(Case.self, from: try row.decode(Data.self))
+            try ErasedRecords.checkUnchanged(before, by: change)
             try await writer.save(
                 [.init(change: change, previousState: previousState, previousDue: before.nextStage?.dueAt)])
             let decoder = DocumentCoding.decoder()

@@ -10,6 +10,7 @@ extension SQLiteCaseStore: CaseErasure {
         let records = try await write { db in
             // Freed cells and pages are zeroed, not left behind in the file.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            try ErasedRecords.checkUnchanged(Self.loadCase(change.case.id, db), by: change)
             var writer = ChangeWriter(db: db)
             try writer.save(change, previousState: previousState)
             try writer.flushCounters()

@@ -50,4 +50,26 @@ import Testing
             #expect(try await store.timeline(of: CaseID(2)).contains { $0.note == "nota do outro" })
         }
     }
+
+    @Test(arguments: StoreEngine.allCases)
+    func anErasurePreparedFromAStaleCaseIsRefused(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            let stale = try await StoreFixture.open(store, 1)
+            _ = try await store.updateCase(stale.id) { current in
+                StoreFixture.change(
+                    try CaseMachine.apply(.addNote("nova nota"), to: current, in: StoreFixture.env(Self.t0)),
+                    at: Self.t0)
+            }
+            let transition = CaseMachine.erase(stale, in: StoreFixture.env(Self.t0, by: "root"))
+            let eraser = try #require(store as? any CaseErasure)
+            await #expect(throws: FollowupError.self) {
+                _ = try await eraser.erase(
+                    StoredChange(case: transition.case, entries: transition.entries), previousState: stale.state,
+                    patterns: ["Cliente 1"])
+            }
+            let kept = try #require(try await store.findCase(stale.id))
+            #expect(kept.client.name == "Cliente 1")
+            #expect(try await store.timeline(of: stale.id).last?.note == "nova nota")
+        }
+    }
 }
