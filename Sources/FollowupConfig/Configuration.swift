@@ -47,6 +47,8 @@ public struct Configuration: Sendable, Equatable {
     public var log: LogSettings
     /// Who the desk is, for the client's report (`desk`).
     public var desk: DeskSettings
+    /// How long data is kept before it is erased in the background (`retention`, §6.10).
+    public var retention = RetentionSettings()
 
     /// A configuration from its parts; every part defaults to what an empty file gives.
     ///

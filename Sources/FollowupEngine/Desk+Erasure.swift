@@ -46,7 +46,10 @@ extension Desk {
     /// (``CaseErasure``), then the files beside it — the case's report folder, the spool files
     /// of its notifications, its inbound mail copies — each case keeping a tombstone entry by
     /// `by`. Open cases are refused unless `force`; a dry run lists and changes nothing.
-    public func erase(_ request: ErasureRequest, by: String) async throws -> ErasureOutcome {
+    ///
+    /// `compact`: wipe the freed bytes from the storage's files at the end (a batch of
+    /// erasures compacts once, after the last).
+    public func erase(_ request: ErasureRequest, by: String, compact: Bool = true) async throws -> ErasureOutcome {
         guard (request.client == nil) != (request.caseID == nil) else {
             throw FollowupError.invalid("client", "give one of client (a client's name) or case (a case id)")
         }
@@ -118,6 +121,7 @@ extension Desk {
                     "followup.count": "\(removed.count)",
                 ])
         }
+        if compact, !request.dryRun { try await eraser.compact() }
         doorbell.ring()
         return outcome
     }

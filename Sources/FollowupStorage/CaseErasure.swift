@@ -9,12 +9,15 @@ public protocol CaseErasure: Sendable {
     /// scrubs the case's earlier timeline texts, removes its stored reports, empties the
     /// payloads of its notifications (and of any other notification, such as a digest, that
     /// holds one of `patterns`), blanks its inbound mail records and forgets remembered answers
-    /// holding one of `patterns`. On SQLite the freed bytes are then wiped from the file
-    /// (`VACUUM`, WAL checkpoint).
+    /// holding one of `patterns`. Freed bytes may stay on disk until ``compact()``.
     ///
     /// - Returns: the notification ids whose payloads were emptied (their spool files go too)
     ///   and the file names of the case's inbound mail copies.
     func erase(_ change: StoredChange, previousState: CaseState, patterns: [String]) async throws -> ErasedRecords
+
+    /// Wipes what erasures freed from the storage's files (SQLite: `VACUUM` and a WAL
+    /// checkpoint; PostgreSQL: its own vacuum does it). Once after a batch of erasures.
+    func compact() async throws
 }
 
 /// What an erasure found outside the case row, for the files beside the database.

@@ -51,4 +51,7 @@ extension PostgresCaseStore: CaseErasure {
             return ErasedRecords(notifications: notifications.sorted(), inboundFiles: files)
         }
     }
+
+    /// Nothing to do here: PostgreSQL reclaims old row versions itself (autovacuum).
+    public func compact() async throws {}
 }

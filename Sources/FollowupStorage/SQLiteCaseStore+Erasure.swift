@@ -49,8 +49,12 @@ extension SQLiteCaseStore: CaseErasure {
             }
             return ErasedRecords(notifications: notifications.sorted(), inboundFiles: files)
         }
-        // Old versions of the rows may still sit in free space and in the WAL: rebuild the
-        // file from the live rows, then empty the WAL.
+        return records
+    }
+
+    /// Rebuilds the file from its live rows (`VACUUM`) and empties the WAL: old versions of
+    /// erased rows no longer sit in free space or in the log.
+    public func compact() async throws {
         do {
             try await pool.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM")
@@ -59,6 +63,5 @@ extension SQLiteCaseStore: CaseErasure {
         } catch {
             throw Self.mapped(error)
         }
-        return records
     }
 }

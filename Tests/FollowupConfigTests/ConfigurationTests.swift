@@ -220,6 +220,18 @@ struct ConfigurationTests {
         #expect(configuration.log == LogSettings(target: .journal, level: .debug))
     }
 
+    @Test("retention ages are read, and keep everything by default")
+    func retention() throws {
+        #expect(try parse("").retention == RetentionSettings())
+        #expect(try parse("").retention.isActive == false)
+        let configuration = try parse("retention: { closed_cases: 730d, inbound_mail: 90d, reports: 48h }")
+        #expect(
+            configuration.retention
+                == RetentionSettings(
+                    closedCases: .days(730), inboundMail: .days(90), reports: .time(seconds: 48 * 3600)))
+        #expect(configuration.retention.isActive)
+    }
+
     @Test("lookups by name ignore case")
     func lookups() throws {
         let configuration = try parse(Self.fullFile)

@@ -145,4 +145,24 @@ import Testing
             !Self.holding(["Mercado Intacto"], under: workspace.directory.appendingPathComponent("reports")).isEmpty)
         #expect(!Self.inDaemonData(["nota do mercado"], workspace).isEmpty, "the other client's note is kept")
     }
+
+    /// The background erasure shows in status and the metrics once `retention` is set.
+    @Test func retentionIsShownInStatusAndMetrics() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.writeConfiguration(extra: "retention: { closed_cases: 730d, reports: 90d }")
+        let daemon = try workspace.startDaemon()
+        defer { _ = daemon.terminate() }
+        let socket = workspace.directory.appendingPathComponent("control.sock").path
+        #expect(try await eventually { (try? RawClient.request(socket, "GET", "/v1/status").status) == 200 })
+        #expect(
+            try await eventually {
+                let status = try RawClient.request(socket, "GET", "/v1/status")
+                let json = try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any]
+                let retention = json?["retention"] as? [String: Any]
+                return retention?["closed_cases_erased"] as? Int == 0 && retention?["last_pass_at"] != nil
+            }, "\(daemon.stderr)")
+        let metrics = try RawClient.request(socket, "GET", "/metrics")
+        #expect(metrics.body.contains("followupd_retention_removed_total{what=\"closed_cases\"} 0"))
+    }
 }
