@@ -21,6 +21,30 @@ public struct StatusJSON: Codable, Sendable, Hashable {
     public var timezone: String
     /// The nodes alive on shared storage (PostgreSQL), this one included; absent on SQLite.
     public var nodes: [String]?
+    /// What `retention` erased since this daemon started; absent when retention keeps everything.
+    public var retention: RetentionJSON?
+
+    /// The background erasure's counts (§6.10).
+    public struct RetentionJSON: Codable, Sendable, Hashable {
+        public var closedCases: Int
+        public var inboundFiles: Int
+        public var reportFiles: Int
+        public var lastPassAt: Date?
+
+        public init(closedCases: Int, inboundFiles: Int, reportFiles: Int, lastPassAt: Date?) {
+            self.closedCases = closedCases
+            self.inboundFiles = inboundFiles
+            self.reportFiles = reportFiles
+            self.lastPassAt = lastPassAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case closedCases = "closed_cases_erased"
+            case inboundFiles = "inbound_files_removed"
+            case reportFiles = "report_files_removed"
+            case lastPassAt = "last_pass_at"
+        }
+    }
 
     public struct StorageJSON: Codable, Sendable, Hashable {
         public var engine: String
@@ -52,7 +76,7 @@ public struct StatusJSON: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, node, pid, storage, cases, outbox, stages, timezone, nodes
+        case version, node, pid, storage, cases, outbox, stages, timezone, nodes, retention
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
         case openCases = "open_cases"

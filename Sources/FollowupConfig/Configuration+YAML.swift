@@ -97,7 +97,7 @@ struct ConfigurationReader {
     /// The top-level sections.
     static let sections = [
         "storage", "control", "metrics", "policy", "calendar", "notifications", "mail", "webhooks", "leaders",
-        "owners", "partners", "inbound", "reports", "log", "desk", "tickets",
+        "owners", "partners", "inbound", "reports", "log", "desk", "tickets", "retention",
     ]
 
     /// The configuration a document describes; `nil` or null (an empty file) gives the defaults.
@@ -130,6 +130,7 @@ struct ConfigurationReader {
         if let node = top["inbound"] { configuration.inbound = try inbound(node) }
         if let node = top["reports"] { configuration.reports = try reports(node) }
         if let node = top["log"] { configuration.log = try log(node) }
+        if let node = top["retention"] { configuration.retention = try retention(node) }
         if let node = top["desk"] { configuration.desk = try desk(node) }
         if let node = top["tickets"] { configuration.tickets = try tickets(node) }
         try checkReferences(&configuration)

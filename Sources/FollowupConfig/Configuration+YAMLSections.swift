@@ -131,7 +131,7 @@ extension ConfigurationReader {
         let map = try node.mapping(known: [
             "timezone", "calendar", "resend_after", "max_resends", "report_after", "owner_reminder_after",
             "client_reminder_after", "deadline_warning", "ack_within", "cancellation_contact_within",
-            "report_to_client", "priority",
+            "report_to_client", "priority", "max_owner_reminders", "close_returned_after",
         ])
         if let node = map["timezone"] { configuration.calendar.timeZone = try timeZone(node) }
         if let node = map["calendar"] {
@@ -146,6 +146,8 @@ extension ConfigurationReader {
         if let node = map["deadline_warning"] { policy.deadlineWarning = try node.duration() }
         if let node = map["ack_within"] { policy.ackWithin = try node.duration() }
         if let node = map["cancellation_contact_within"] { policy.cancellationContactWithin = try node.duration() }
+        if let node = map["max_owner_reminders"] { policy.maxOwnerReminders = try node.int() }
+        if let node = map["close_returned_after"] { policy.closeReturnedAfter = try node.duration() }
         if let node = map["report_to_client"] {
             policy.reportToClient = try node.oneOf([CasePolicy.ReportAudience.owner, .auto])
         }

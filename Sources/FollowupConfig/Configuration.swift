@@ -49,6 +49,8 @@ public struct Configuration: Sendable, Equatable {
     public var desk: DeskSettings
     /// Links to the desk's ticket system (`tickets`).
     public var tickets: TicketSettings
+    /// How long data is kept before it is erased in the background (`retention`, §6.10).
+    public var retention = RetentionSettings()
 
     /// A configuration from its parts; every part defaults to what an empty file gives.
     ///

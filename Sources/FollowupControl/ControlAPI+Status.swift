@@ -16,12 +16,15 @@ public struct StatusSource: Sendable {
     public var location: String
     /// The nodes seen alive on shared storage (the others of a cluster); nil on embedded storage.
     public var liveNodes: (@Sendable () async throws -> [String])?
+    /// What the background erasure removed (`retention`); nil where it does not run.
+    public var retention: (@Sendable () -> Retention.Tally)?
 
     public init(
         startedAt: Date, node: String, engine: String, location: String,
-        liveNodes: (@Sendable () async throws -> [String])? = nil
+        liveNodes: (@Sendable () async throws -> [String])? = nil, retention: (@Sendable () -> Retention.Tally)? = nil
     ) {
         self.liveNodes = liveNodes
+        self.retention = retention
         self.startedAt = startedAt
         self.node = node
         self.engine = engine
@@ -53,6 +56,11 @@ extension ControlAPI {
             stages: Dictionary(uniqueKeysWithValues: counts.stages.map { ($0.key.rawValue, $0.value) }),
             timezone: rulebooks.current.configuration.calendar.timeZone.identifier)
         json.nodes = try await status.liveNodes?()
+        if rulebooks.current.configuration.retention.isActive, let tally = status.retention?() {
+            json.retention = .init(
+                closedCases: tally.closedCases, inboundFiles: tally.inboundFiles, reportFiles: tally.reportFiles,
+                lastPassAt: tally.lastPassAt)
+        }
         return json
     }
 
@@ -142,6 +150,6 @@ extension ControlAPI {
         let counts = try await store.counts()
         return HTTPResponse(
             status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
-            body: ByteBuffer(string: metrics.render(counts: counts)))
+            body: ByteBuffer(string: metrics.render(counts: counts, retention: status.retention?())))
     }
 }

@@ -41,6 +41,7 @@ public struct ControlAPI: HTTPResponder {
         "GET /v1/notifications": .reader, "GET /v1/notifications/{id}": .reader,
         "POST /v1/notifications/{id}/ack": .leader, "POST /v1/notifications/{id}/retry": .admin,
         "POST /v1/reload": .admin, "POST /v1/backup": .admin, "POST /v1/notify-test": .admin,
+        "POST /v1/erase": .admin,
         "GET /metrics": .reader,
     ]
 
@@ -183,6 +184,25 @@ public struct ControlAPI: HTTPResponder {
             }
             guard let notifyTest else { throw FollowupError(.storageUnavailable, "notifications are not running") }
             return try Self.json(.ok, try await notifyTest(body, peer))
+        case "/v1/erase":
+            let body = try Self.decode(EraseBody.self, from: request)
+            var caseID: CaseID?
+            if let text = body.case {
+                guard let id = CaseID(parsing: text) else {
+                    throw FollowupError.invalid("case", "\(text) is not a case id")
+                }
+                caseID = id
+            }
+            let outcome = try await desk.erase(
+                ErasureRequest(
+                    client: body.client, caseID: caseID, dryRun: body.dryRun ?? false, force: body.force ?? false),
+                by: peer.name)
+            return try Self.json(
+                .ok,
+                ErasureJSON(
+                    dryRun: outcome.dryRun,
+                    cases: outcome.cases.map { .init(id: $0.id, state: $0.state, client: $0.client) },
+                    files: outcome.files))
         case "/v1/backup":
             let body = try Self.decode(BackupBody.self, from: request)
             let outcome = try await store.backup(to: body.path)

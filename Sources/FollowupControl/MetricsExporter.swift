@@ -1,5 +1,6 @@
 import CoreMetrics
 import FollowupCore
+import FollowupEngine
 import FollowupStorage
 import Foundation
 import Metrics
@@ -33,7 +34,7 @@ public struct MetricsExporter: Sendable {
     }
 
     /// The text exposition format.
-    func render(counts: StatusCounts) -> String {
+    func render(counts: StatusCounts, retention: Retention.Tally? = nil) -> String {
         var text = registry.emitToString()
         text += "# HELP followupd_cases Cases per state.\n# TYPE followupd_cases gauge\n"
         for state in CaseState.allCases {
@@ -47,6 +48,14 @@ public struct MetricsExporter: Sendable {
             "# HELP followupd_outbox Notifications in the outbox, per delivery state.\n# TYPE followupd_outbox gauge\n"
         for state in OutboxMessage.State.allCases {
             text += "followupd_outbox{state=\"\(state.rawValue)\"} \(counts.outbox[state] ?? 0)\n"
+        }
+        if let retention {
+            text +=
+                "# HELP followupd_retention_removed_total What retention erased since start.\n"
+                + "# TYPE followupd_retention_removed_total counter\n"
+            text += "followupd_retention_removed_total{what=\"closed_cases\"} \(retention.closedCases)\n"
+            text += "followupd_retention_removed_total{what=\"inbound_mail\"} \(retention.inboundFiles)\n"
+            text += "followupd_retention_removed_total{what=\"reports\"} \(retention.reportFiles)\n"
         }
         return text
     }

@@ -194,3 +194,17 @@ public struct CaseEnvironment: Sendable {
         subject.isPriority ? priority.applied(to: policy) : policy
     }
 }
+
+extension CaseCommand {
+    /// Whether the command brings news that puts off closing a case left with the client
+    /// (`policy.close_returned_after`): anything but an automatic reply, a bounce or a mail
+    /// that could not be sent.
+    var isNews: Bool {
+        switch self {
+        case .partnerReplied(kind: .auto, _, _), .mailReceived(kind: .auto, _, _, _, _), .bounced, .mailNotSent:
+            false
+        default:
+            true
+        }
+    }
+}

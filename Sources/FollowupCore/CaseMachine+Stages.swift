@@ -15,6 +15,7 @@ extension CaseMachine {
         case .ownerReminder: ownerReminder(&builder)
         case .clientReminder: clientReminder(&builder)
         case .deadlineWarning, .implementationWarning: warn(stage, &builder)
+        case .closeReturned: closeReturned(&builder)
         }
         return builder.transition
     }
@@ -92,7 +93,23 @@ extension CaseMachine {
     private static func ownerReminder(_ builder: inout TransitionBuilder) {
         guard let k = builder.current.timers.ownerReminder?.advance(on: builder.env.calendar, now: builder.env.now)
         else { return }
-        builder.record(.ownerReminded, by: CaseEnvironment.daemon) {
+        // The cap of a third-party case's reminders per cycle (series stored before it existed
+        // follow the current policy); a cancellation is reminded until the client contact is
+        // recorded.
+        var last: Int?
+        if builder.current.kind == .thirdParty {
+            builder.current.cycle.ownerReminders += 1
+            let limit = builder.current.timers.ownerReminder?.limit ?? builder.policy.maxOwnerReminders
+            if limit > 0, builder.current.cycle.ownerReminders >= limit {
+                builder.current.timers.ownerReminder = nil
+                last = limit
+            }
+        }
+        builder.record(
+            .ownerReminded,
+            note: last.map { "last owner reminder of this cycle (max_owner_reminders: \($0))" },
+            by: CaseEnvironment.daemon
+        ) {
             $0.stage = Stage.Kind.ownerReminder.rawValue
             $0.ordinal = k
         }
@@ -120,6 +137,22 @@ extension CaseMachine {
         builder.notify(
             .clientReminder, [.owner],
             "\(subject.id): aguardando do cliente outro meio de contato com o parceiro (lembrete \(k))")
+    }
+
+    /// Closes a case that stayed with the client, with nothing new, for `close_returned_after`.
+    private static func closeReturned(_ builder: inout TransitionBuilder) {
+        let cycle = builder.current.cycle.number
+        let after = builder.policy.closeReturnedAfter
+        builder.current.state = .closed
+        builder.current.timers = Timers()
+        builder.record(
+            .closed,
+            note: "closed by followupd: nothing new with the client for \(after) (policy.close_returned_after)",
+            by: CaseEnvironment.daemon
+        ) {
+            $0.stage = Stage.Kind.closeReturned.rawValue
+            $0.cycle = cycle
+        }
     }
 
     private static func warn(_ stage: Stage, _ builder: inout TransitionBuilder) {

@@ -172,6 +172,11 @@ public enum CaseMachine {
             guard state.isOpen else { throw refuse() }
             try CaseMachine.update(update, &builder)
         }
+        // Anything new on a case waiting on the client puts its closing off again; an
+        // automatic reply, a bounce or an unsent mail is no news.
+        if builder.current.state == .returnedToClient, !builder.entries.isEmpty, command.isNews {
+            builder.armCloseReturned(from: env.now)
+        }
         return builder.transition
     }
 

@@ -23,6 +23,12 @@ public struct CasePolicy: Sendable, Hashable, Codable {
     public var cancellationContactWithin: WorkDuration
     /// Whether reports go to the owner only, or are also mailed to the client.
     public var reportToClient: ReportAudience
+    /// How many owner reminders one cycle may have, then they stop until our next contact
+    /// starts a new cycle (0: no cap).
+    public var maxOwnerReminders: Int
+    /// How long a case may stay `returned_to_client` with nothing new before the daemon
+    /// closes it (0: never).
+    public var closeReturnedAfter: WorkDuration
 
     /// The report's recipients on the client side.
     public enum ReportAudience: String, Sendable, Hashable, Codable {
@@ -41,7 +47,9 @@ public struct CasePolicy: Sendable, Hashable, Codable {
         deadlineWarning: WorkDuration = .time(seconds: 24 * 3600),
         ackWithin: WorkDuration = .time(seconds: 4 * 3600),
         cancellationContactWithin: WorkDuration = .time(seconds: 24 * 3600),
-        reportToClient: ReportAudience = .owner
+        reportToClient: ReportAudience = .owner,
+        maxOwnerReminders: Int = 5,
+        closeReturnedAfter: WorkDuration = .zero
     ) {
         self.resendAfter = resendAfter
         self.maxResends = maxResends
@@ -52,6 +60,8 @@ public struct CasePolicy: Sendable, Hashable, Codable {
         self.ackWithin = ackWithin
         self.cancellationContactWithin = cancellationContactWithin
         self.reportToClient = reportToClient
+        self.maxOwnerReminders = maxOwnerReminders
+        self.closeReturnedAfter = closeReturnedAfter
     }
 
     /// The desk's rule as written: resend at 24 h, report at 72 h.
@@ -65,6 +75,9 @@ public struct CasePolicy: Sendable, Hashable, Codable {
         if resendAfter.isZero { found.append((prefix + "resend_after", "must be greater than 0")) }
         if reportAfter.isZero { found.append((prefix + "report_after", "must be greater than 0")) }
         if maxResends < 0 { found.append((prefix + "max_resends", "must be 0 or more")) }
+        if maxOwnerReminders < 0 {
+            found.append((prefix + "max_owner_reminders", "must be 0 (no cap) or more"))
+        }
         if !resendAfter.isZero, !reportAfter.isZero, maxResends > 0,
             resendAfter.nominalSeconds * Int64(maxResends) >= reportAfter.nominalSeconds
         {

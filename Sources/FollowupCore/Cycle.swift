@@ -12,17 +12,37 @@ public struct Cycle: Sendable, Hashable, Codable {
     /// Whether an acknowledgement (`ack`) came back in this cycle: resends stop, and a report
     /// then has the reason `no_information`.
     public var acknowledged: Bool
+    /// Owner reminders sent in this cycle (a third-party case's; capped by
+    /// `policy.max_owner_reminders`).
+    public var ownerReminders: Int
 
-    public init(number: Int, startedAt: Date, resends: Int = 0, acknowledged: Bool = false) {
+    public init(
+        number: Int, startedAt: Date, resends: Int = 0, acknowledged: Bool = false, ownerReminders: Int = 0
+    ) {
         self.number = number
         self.startedAt = startedAt
         self.resends = resends
         self.acknowledged = acknowledged
+        self.ownerReminders = ownerReminders
     }
 
     enum CodingKeys: String, CodingKey {
         case number, resends, acknowledged
         case startedAt = "started_at"
+        case ownerReminders = "owner_reminders"
+    }
+}
+
+extension Cycle {
+    /// Reads a stored cycle; documents written before `owner_reminders` existed count none
+    /// (their reminders then stop once the cap's number more were sent).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decode(Int.self, forKey: .number)
+        startedAt = try container.decode(Date.self, forKey: .startedAt)
+        resends = try container.decode(Int.self, forKey: .resends)
+        acknowledged = try container.decode(Bool.self, forKey: .acknowledged)
+        ownerReminders = try container.decodeIfPresent(Int.self, forKey: .ownerReminders) ?? 0
     }
 }
 
@@ -45,6 +65,10 @@ public struct ReminderSeries: Sendable, Hashable, Codable {
     public var nextAt: Date
     /// Reminders carried out when the series last resumed from `base` (0 while it never fell behind).
     public var resumedAfter: Int = 0
+    /// How many owner reminders the cycle may have, read from the policy when the series was
+    /// armed (nil: no cap recorded, as in series stored before the cap existed, which follow
+    /// the current policy).
+    public var limit: Int?
 
     /// Counts the reminder due at `now` as sent and arms the next one; returns its ordinal k.
     ///
@@ -64,7 +88,7 @@ public struct ReminderSeries: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case series, base, every, sent, nextAt
+        case series, base, every, sent, nextAt, limit
         case resumedAfter = "resumed_after"
     }
 }
@@ -79,6 +103,7 @@ extension ReminderSeries {
         sent = try container.decode(Int.self, forKey: .sent)
         nextAt = try container.decode(Date.self, forKey: .nextAt)
         resumedAfter = try container.decodeIfPresent(Int.self, forKey: .resumedAfter) ?? 0
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
     }
 }
 
@@ -101,6 +126,9 @@ public struct Timers: Sendable, Hashable, Codable {
     public var deadlineWarning: Date?
     /// When to warn about the scheduled implementation.
     public var implementationWarning: Date?
+    /// When a case left `returned_to_client` with nothing new is closed (`policy.close_returned_after`);
+    /// moved on by anything new recorded on the case, cleared when it leaves that state.
+    public var closeReturned: Date?
 
     public init() {
         resends = []

@@ -13,6 +13,8 @@ public struct Stage: Sendable, Hashable, Codable {
         case clientReminder = "client_reminder"
         case deadlineWarning = "deadline_warning"
         case implementationWarning = "implementation_warning"
+        /// Closing a case left `returned_to_client` with nothing new (`policy.close_returned_after`).
+        case closeReturned = "close_returned"
 
         /// The `next_action.kind` that §6.5 shows for this stage.
         public var actionName: String {
@@ -21,10 +23,11 @@ public struct Stage: Sendable, Hashable, Codable {
     }
 
     public var kind: Kind
-    /// The cycle for resends and reports, the reminder series for reminders, the target
-    /// instant (Unix seconds) for warnings.
+    /// The cycle for resends, reports and closing, the reminder series for reminders, the
+    /// target instant (Unix seconds) for warnings.
     public var series: Int64
-    /// k for resends and reminders; 1 otherwise.
+    /// k for resends and reminders; for closing, how many reports the case had (each return to
+    /// the client is closed at most once); 1 otherwise.
     public var ordinal: Int64
     /// When it is due.
     public var dueAt: Date
@@ -74,6 +77,10 @@ extension Case {
                     kind: .implementationWarning,
                     series: Int64(implementationAt.timeIntervalSince1970.rounded(.down)), ordinal: 1, dueAt: due
                 ))
+        }
+        if let due = timers.closeReturned {
+            stages.append(
+                Stage(kind: .closeReturned, series: Int64(cycle.number), ordinal: Int64(reports.count), dueAt: due))
         }
         let order = Stage.Kind.allCases
         return stages.sorted {

@@ -25,6 +25,8 @@ public struct TimelineEntry: Sendable, Hashable, Codable {
         case flagCleared = "flag_cleared"
         case updated
         case clientContactRecorded = "client_contact_recorded"
+        /// The client's personal data was erased (LGPD, `followupctl erase`): the tombstone.
+        case erased
     }
 
     /// Position in the case's timeline, from 1.

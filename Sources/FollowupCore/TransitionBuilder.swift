@@ -15,6 +15,8 @@ struct TransitionBuilder {
     var transition: Transition {
         var result = current
         if !entries.isEmpty || !actions.isEmpty { result.updatedAt = env.now }
+        // Only a case waiting on the client is closed for lack of news.
+        if result.state != .returnedToClient { result.timers.closeReturned = nil }
         return Transition(case: result, entries: entries, actions: actions)
     }
 
@@ -79,13 +81,29 @@ struct TransitionBuilder {
     }
 
     /// Arms a new series of owner reminders counted from `base` (none when the policy turns them off).
+    ///
+    /// A cycle has at most `policy.max_owner_reminders` of them (0: no cap): a series armed
+    /// again in the same cycle (a second informative return, a reopening) only has what is left.
     mutating func armOwnerReminders(from base: Date) {
+        let limit = policy.maxOwnerReminders
+        guard limit == 0 || current.kind != .thirdParty || current.cycle.ownerReminders < limit else {
+            current.timers.ownerReminder = nil
+            return
+        }
         current.timers.ownerReminder = newSeries(every: policy.ownerReminderAfter, from: base)
+        current.timers.ownerReminder?.limit = limit > 0 ? limit : nil
     }
 
     /// Arms a new series of client reminders counted from `base` (none when off, the default).
     mutating func armClientReminders(from base: Date) {
         current.timers.clientReminder = newSeries(every: policy.clientReminderAfter, from: base)
+    }
+
+    /// Arms (or, when the policy says never, clears) the closing of a case waiting on the
+    /// client, `policy.close_returned_after` from `base`.
+    mutating func armCloseReturned(from base: Date) {
+        let after = policy.closeReturnedAfter
+        current.timers.closeReturned = after.isZero ? nil : env.calendar.adding(after, to: base)
     }
 
     mutating func newSeries(every: WorkDuration, from base: Date) -> ReminderSeries? {
@@ -125,5 +143,6 @@ struct TransitionBuilder {
         }
         actions.append(.issueReport(id: reportID, reason: reason))
         armClientReminders(from: env.now)
+        armCloseReturned(from: env.now)
     }
 }

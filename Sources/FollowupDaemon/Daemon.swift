@@ -88,6 +88,9 @@ public struct Daemon: Sendable {
         let desk = Desk(
             store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, outboxBell: outboxBell,
             logger: logger)
+        let retention = Retention(
+            desk: desk, store: store, rulebooks: rulebooks, clock: clock,
+            logger: logger.with("followup.component", "retention"))
         let scheduler = Scheduler(
             store: store, rulebooks: rulebooks, clock: clock, doorbell: doorbell, outboxBell: outboxBell,
             logger: logger.with("followup.component", "scheduler"), stallForTesting: stallSchedulerForTesting)
@@ -110,7 +113,8 @@ public struct Daemon: Sendable {
         switch configuration.storage {
         case .sqlite(let path):
             status = StatusSource(
-                startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "sqlite", location: path)
+                startedAt: clock.now(), node: ProcessInfo.processInfo.hostName, engine: "sqlite", location: path,
+                retention: { retention.tally })
         case .postgres:
             // The URL without its password (never the configured text, which may hold one).
             let started = clock.now()
@@ -122,7 +126,7 @@ public struct Daemon: Sendable {
                     try await shared?.liveNodes(since: clock.now().addingTimeInterval(-120)).map {
                         "\($0.nodeID) (\($0.host))"
                     } ?? []
-                })
+                }, retention: { retention.tally })
         }
         let inboxLogger = self.logger.with("followup.component", "inbox")
         let inbox = configuration.inbound.map {
@@ -177,6 +181,7 @@ public struct Daemon: Sendable {
             .init(service: watchdog),
         ]
         if let inbox { services.append(.init(service: inbox)) }
+        services.append(.init(service: retention))
         if let shared {
             // Another node's commit rings this node's doorbells; this node beats every 30 s.
             services.append(

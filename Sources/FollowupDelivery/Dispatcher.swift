@@ -39,6 +39,11 @@ public final class Dispatcher: Service {
     /// attempt failed and tells the owner. Nil in tests of delivery alone.
     let cases: (@Sendable (CaseCommand, CaseID) async throws -> Void)?
     private let recent = Mutex(RecentDeliveries())
+    /// Whether the last batch was full, so the next one belongs to the same (bulk) pass.
+    private let passGoesOn = Mutex(false)
+
+    /// More notifications than this in one pass make it bulk: only the summary is logged (§6.8).
+    public static let bulkThreshold = 100
 
     /// The longest a delivery pass waits for the scheduler's bulk work.
     public static let longestHold: TimeInterval = 30
@@ -135,7 +140,11 @@ public final class Dispatcher: Service {
         let rounds = (batchSize + parallelism - 1) / parallelism
         let leaseUntil = now.addingTimeInterval(Double(rounds + 1) * (timeout + 5) + 30)
         let claimed = try await store.claimNotifications(now: now, limit: batchSize, leaseUntil: leaseUntil)
-        guard !claimed.isEmpty else { return false }
+        guard !claimed.isEmpty else {
+            // Nothing more: the pass ended, and the next one is judged on its own size.
+            passGoesOn.withLock { $0 = false }
+            return false
+        }
         let batch = try await foldStorms(claimed, now: now, leaseUntil: leaseUntil, rulebook: rulebook)
         let outcomes = await deliver(batch, rulebook: rulebook)
         let finished = clock.now()
@@ -153,6 +162,16 @@ public final class Dispatcher: Service {
             }
         }
         try await store.recordDeliveries(records)
+        let full = claimed.count >= batchSize
+        let bulk = passGoesOn.withLock { previous in
+            defer { previous = full }
+            return previous || batch.count > Self.bulkThreshold
+        }
+        if !bulk {
+            for (message, record) in zip(batch, records) where record.next == .delivered {
+                logDelivery(message, record.attempt)
+            }
+        }
         await markUnsent(batch, records)
         recent.withLock { $0.note(batch, at: finished) }
         if records.contains(where: { !$0.also.isEmpty }) { doorbell.ring() }
@@ -260,6 +279,17 @@ public final class Dispatcher: Service {
                 id: makeID(), caseID: message.caseID, event: .deliveryFailed, channel: channel.kind,
                 recipient: channel.recipient, needsAck: false, createdAt: now, nextAttemptAt: now, payload: payload)
         }
+    }
+
+    /// One delivered notification as its own entry, on its case when it has one (ids only).
+    private func logDelivery(_ message: OutboxMessage, _ attempt: DeliveryAttempt) {
+        var metadata: Logger.Metadata = [
+            "followup.event": "notification_delivered", "followup.notification": "\(message.id)",
+            "followup.channel": "\(message.channel.rawValue)", "followup.type": "\(message.event.rawValue)",
+            "followup.attempts": "\(attempt.number)",
+        ]
+        if let caseID = message.caseID { metadata["followup.case"] = "\(caseID)" }
+        logger.info("notification \(message.id) (\(message.event.rawValue)) delivered", metadata: metadata)
     }
 
     private func logFailure(_ message: OutboxMessage, _ attempt: DeliveryAttempt) {

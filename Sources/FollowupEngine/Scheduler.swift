@@ -24,6 +24,8 @@ public final class Scheduler: Service {
     let recheckInterval: TimeInterval
     private let heartbeat: Mutex<Heartbeat>
     private let catchingUp = Mutex(false)
+    /// The current pass's stages, told to the journal one by one when it ends small.
+    private let pass = Mutex(StagePass())
     let stallForTesting: Bool
 
     /// What the loop is doing: working on due stages since an instant, or asleep until one,
@@ -157,6 +159,9 @@ public final class Scheduler: Service {
                     "followup.duplicates": "\(batch.duplicates)",
                 ])
         }
-        return batch.examined >= batchSize || batch.total > 0
+        let goesOn = batch.examined >= batchSize || batch.total > 0
+        let told = pass.withLock { $0.note(batch, goesOn: goesOn) }
+        for carried in told { StagePass.tell(carried, to: logger) }
+        return goesOn
     }
 }

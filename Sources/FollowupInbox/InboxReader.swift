@@ -92,10 +92,12 @@ public final class InboxReader: Service {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder("new"))) ?? [])
             .filter { !$0.hasPrefix(".") }.sorted()
         var counts: [String: Int] = [:]
+        // A pass of more than 100 messages (a backlog) is told as its summary only (§6.8).
+        let tellEach = names.count <= Self.bulkThreshold
         for name in names {
             if Task.isCancelled { return true }
             do {
-                let outcome = try await read(name)
+                let outcome = try await read(name, tellEach: tellEach)
                 counts[outcome, default: 0] += 1
             } catch let error where Self.isUnavailable(error) {
                 logger.error(
@@ -129,10 +131,17 @@ public final class InboxReader: Service {
         return (error as? FollowupError)?.code == .storageUnavailable
     }
 
+    /// More messages than this in one pass make it bulk: each message is logged at debug
+    /// level only, the pass's summary at info.
+    public static let bulkThreshold = 100
+
     /// Reads one message of `new/` and moves it on; returns what became of it.
     ///
+    /// `tellEach`: a message recorded on its case or kept for a person is its own journal
+    /// entry (outside bulk passes). Only ids and kinds are logged, never the mail's text.
+    ///
     /// - Throws: what storage threw; the file is then still in `new/`.
-    func read(_ name: String) async throws -> String {
+    func read(_ name: String, tellEach: Bool = true) async throws -> String {
         let path = "\(folder("new"))/\(name)"
         let message: InboundMessage
         do {
@@ -155,11 +164,18 @@ public final class InboxReader: Service {
         ]
         if let caseID = record.caseID { metadata["followup.case"] = "\(caseID)" }
         switch outcome {
-        case .recorded: logger.debug("inbound message recorded on its case", metadata: metadata)
+        case .recorded:
+            metadata["followup.event"] = "inbound_recorded"
+            logger.log(
+                level: tellEach ? .info : .debug, "inbound message \(record.id) recorded on its case",
+                metadata: metadata)
         case .duplicate: logger.debug("inbound message seen before", metadata: metadata)
         case .unmatched(let reason):
+            metadata["followup.event"] = "inbound_unmatched"
             metadata["followup.reason"] = "\(reason)"
-            logger.notice("inbound message kept for a person: followupctl inbox", metadata: metadata)
+            logger.log(
+                level: tellEach ? .notice : .debug, "inbound message kept for a person: followupctl inbox",
+                metadata: metadata)
         }
         moveToCur(name)
         switch outcome {

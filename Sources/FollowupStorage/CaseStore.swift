@@ -151,11 +151,38 @@ public struct FiringBatch: Sendable, Hashable {
     public var duplicates: Int = 0
     /// Cases examined.
     public var examined: Int = 0
+    /// Each stage carried out (not the duplicates), in the order carried out: what the
+    /// journal tells of each case outside bulk passes.
+    public var carried: [CarriedStage] = []
 
     public init() {}
 
     /// Every stage handled in the batch.
     public var total: Int { fired.values.reduce(0, +) }
+}
+
+/// One stage a batch carried out, as the journal tells it: the case, the stage and what it
+/// recorded; no free text, so nothing of a sensitive case's notes travels with it.
+public struct CarriedStage: Sendable, Hashable {
+    public var caseID: CaseID
+    public var partner: String?
+    public var stage: Stage
+    /// The first timeline entry the stage recorded (`resent`, `skipped`, `report_generated`…).
+    public var outcome: TimelineEntry.Kind?
+    /// The attempt a resend made.
+    public var attempt: Int?
+    /// A report's reason.
+    public var reason: ReportReason?
+
+    public init(_ stage: Stage, of change: StoredChange) {
+        caseID = change.case.id
+        partner = change.case.partner?.name
+        self.stage = stage
+        let first = change.entries.first
+        outcome = first?.kind
+        attempt = first?.attempt
+        reason = first?.reason
+    }
 }
 
 /// The one storage interface the engine sees (§7): SQLite embedded, PostgreSQL shared.

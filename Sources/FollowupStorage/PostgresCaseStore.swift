@@ -345,6 +345,7 @@ public final class PostgresCaseStore: CaseStore, Service, CustomStringConvertibl
                 if let stage = item.stage {
                     if claimed.contains(item.current.id.number) {
                         batch.fired[stage.kind, default: 0] += 1
+                        batch.carried.append(CarriedStage(stage, of: change))
                         writer.countStage(stage.kind)
                     } else {
                         // Done before (here before a crash, or by another node): keep the

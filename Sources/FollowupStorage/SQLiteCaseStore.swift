@@ -144,6 +144,7 @@ public final class SQLiteCaseStore: CaseStore {
                 if let stage = item.stage {
                     if try writer.claim(stage, of: item.current.id, at: now) {
                         batch.fired[stage.kind, default: 0] += 1
+                        batch.carried.append(CarriedStage(stage, of: change))
                         writer.countStage(stage.kind)
                     } else {
                         // Done before: keep the advanced timers, repeat nothing.

@@ -13,6 +13,20 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case escalation
     case controlRequest = "control_request"
     case storageUnavailable = "storage_unavailable"
+    /// Stages of the daemon's own, each told on its case outside bulk passes (§6.8).
+    case skipped
+    case manualResendRequested = "manual_resend_requested"
+    case reminded
+    case deadlineWarned = "deadline_warned"
+    case closedReturned = "closed_returned"
+    /// The inbound Maildir: one partner mail recorded on its case, one kept for a person, one
+    /// that could not be read, and the summary of a pass.
+    case inboundRecorded = "inbound_recorded"
+    case inboundUnmatched = "inbound_unmatched"
+    case inboxFailed = "inbox_failed"
+    case inbox
+    /// A case's personal data erased (LGPD, `followupctl erase`).
+    case erased
 
     /// The 128-bit id, lowercase hex, as the journal and the catalog write it.
     public var messageID: String {
@@ -33,6 +47,16 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .escalation: "31a74368479d4b948255d822837f5965"
         case .controlRequest: "87158050dd764468ba7c1fcc4af98190"
         case .storageUnavailable: "4456a2a5a13444d4af56b4bf95fade10"
+        case .skipped: "c7c8d7ed54c846e89955b657cc115bd4"
+        case .manualResendRequested: "5a8ea35579d24c3384892512cbdc76ae"
+        case .reminded: "d87ae52ded70410d857071c904bbb0b8"
+        case .deadlineWarned: "f0f66056eb5547628e276acfb09e99c4"
+        case .closedReturned: "7eebb4fc9a614aaa856ce84946a5cee0"
+        case .inboundRecorded: "a0e39ea8e3e0404ba8f82fb782d40942"
+        case .inboundUnmatched: "4ab07eff3e2d43b3a86cb0df553330f7"
+        case .inboxFailed: "cfd583df4a7a421cb425b600b418bd4d"
+        case .inbox: "42be07ed7a6a4ec6bff78debd32b2cd3"
+        case .erased: "2cedf3c9717a45f1856dcece58a563ee"
         }
     }
 }

@@ -27,7 +27,7 @@ struct Followupctl: ParsableCommand {
             sent, reply, refused, note, close, reopen, edit (not --owner), flag (not priority), \
             escalate, handoff, cancellation, notice ack (your own), inbox assign, open and \
             dismiss; leader — flag priority, edit --owner, ack, notice post, notice ack --owner; \
-            admin — reload, outbox retry, backup, notify test. What you record is signed with \
+            admin — reload, outbox retry, backup, erase, notify test. What you record is signed with \
             your name as owners or leaders list it (by login), else your login name.
 
             Exit status: 0 done; 1 refused by followupd (bad input, unknown case, not allowed in the \
@@ -44,6 +44,7 @@ struct Followupctl: ParsableCommand {
             CancellationCommand.self, CancellationsCommand.self, NoticeCommand.self, QueueCommand.self,
             CanTakeCommand.self, EntitlementCommand.self, InboxCommand.self,
             ReloadCommand.self, SpoolCommand.self, BackupCommand.self, ExportCommand.self, NotifyCommand.self,
+            EraseCommand.self,
         ])
 
     /// Accepted before the command name too (`followupctl --json show 12`).

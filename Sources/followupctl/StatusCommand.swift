@@ -49,6 +49,13 @@ struct StatusCommand: ParsableCommand {
         let stages = counts(status.stages, order: Stage.Kind.allCases.map(\.rawValue), keeping: { _ in true })
         lines.append(line("Stages done", stages.isEmpty ? "none yet" : stages))
         lines.append(line("Time zone", status.timezone))
+        if let retention = status.retention {
+            lines.append(
+                line(
+                    "Retention",
+                    "erased \(retention.closedCases) closed case(s), removed \(retention.inboundFiles) inbound mail "
+                        + "and \(retention.reportFiles) report file(s) since start"))
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -202,6 +202,7 @@ struct ConfigurationFileTests {
         #expect(configuration.inbound == defaults.inbound)
         #expect(configuration.reports == defaults.reports)
         #expect(configuration.log == defaults.log)
+        #expect(configuration.retention == defaults.retention)
         #expect(configuration.webhooks["audit"]?.format == .standard)
         #expect(configuration.leader(named: "Ana")?.webhooks == ["audit"])
         #expect(configuration.owner(named: "Joana")?.leader == "Ana")
@@ -220,7 +221,7 @@ struct ConfigurationFileTests {
             "max_reminders", "mail", "transport", "maildir", "sendmail", "from", "webhooks", "format", "secret",
             "secret_file", "leaders", "name", "email", "ops", "owners", "leader", "phone", "partners", "emails",
             "domains", "inbound", "default_kind", "rescan", "reports", "dir", "locale", "templates", "log", "target",
-            "level",
+            "level", "max_owner_reminders", "close_returned_after", "retention", "closed_cases", "inbound_mail",
         ]
         for key in keys {
             #expect(text.contains("\(key):"), "followupd.example.yaml does not mention \(key)")

@@ -63,6 +63,12 @@ struct ConfigurationRefusalTests {
         Refusal("policy: { report_after: 0 }", "policy.report_after", "must be greater than 0"),
         Refusal("policy: { max_resends: 3 }", "policy.max_resends", "must be less than report_after"),
         Refusal("policy: { resend_after: 72h }", "policy.max_resends", "must be less than report_after"),
+        Refusal("policy: { max_owner_reminders: -1 }", "policy.max_owner_reminders", "must be 0 (no cap) or more"),
+        Refusal("policy: { max_owner_reminders: five }", "policy.max_owner_reminders", "expected a whole number"),
+        Refusal("policy: { close_returned_after: 14 days }", "policy.close_returned_after", "is not a duration"),
+        Refusal("policy: { close_returned_after: -1d }", "policy.close_returned_after", "is not a duration"),
+        Refusal("retention: { closed_cases: 2 years }", "retention.closed_cases", "is not a duration"),
+        Refusal("retention: { inbound: 90d }", "retention.inbound", "unknown key"),
         Refusal("policy: { max_resends: -1 }", "policy.max_resends", "must be 0 or more"),
         Refusal("policy: { priority: { resend_after: 0 } }", "policy.priority.resend_after", "must be greater than 0"),
         Refusal(

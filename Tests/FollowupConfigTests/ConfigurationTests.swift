@@ -95,6 +95,8 @@ struct ConfigurationTests {
           ack_within: 90m
           cancellation_contact_within: 1d
           report_to_client: auto
+          max_owner_reminders: 3
+          close_returned_after: 14d
           priority: { resend_after: 4h, max_resends: 3, report_after: 16h, owner_reminder_after: 6h,
                       client_reminder_after: 1d, deadline_warning: 48h }
         calendar:
@@ -158,7 +160,8 @@ struct ConfigurationTests {
                     resendAfter: .time(seconds: 8 * 3600), maxResends: 2, reportAfter: .days(3),
                     ownerReminderAfter: .time(seconds: 12 * 3600), clientReminderAfter: .days(2),
                     deadlineWarning: .zero,
-                    ackWithin: .time(seconds: 90 * 60), cancellationContactWithin: .days(1), reportToClient: .auto))
+                    ackWithin: .time(seconds: 90 * 60), cancellationContactWithin: .days(1), reportToClient: .auto,
+                    maxOwnerReminders: 3, closeReturnedAfter: .days(14)))
         #expect(
             configuration.priority
                 == PriorityOverrides(
@@ -215,6 +218,18 @@ struct ConfigurationTests {
                 == ReportSettings(dir: "/var/lib/followupd/reports", locale: .en, templates: "/etc/followupd/templates")
         )
         #expect(configuration.log == LogSettings(target: .journal, level: .debug))
+    }
+
+    @Test("retention ages are read, and keep everything by default")
+    func retention() throws {
+        #expect(try parse("").retention == RetentionSettings())
+        #expect(try parse("").retention.isActive == false)
+        let configuration = try parse("retention: { closed_cases: 730d, inbound_mail: 90d, reports: 48h }")
+        #expect(
+            configuration.retention
+                == RetentionSettings(
+                    closedCases: .days(730), inboundMail: .days(90), reports: .time(seconds: 48 * 3600)))
+        #expect(configuration.retention.isActive)
     }
 
     @Test("lookups by name ignore case")

@@ -142,6 +142,20 @@ struct TextOutputTests {
         #expect(text.contains("pending 3, failed 1, delivered 120"))
         #expect(text.contains("followupctl outbox --state failed"))
         #expect(text.contains("resend 10, report 4"))
+        #expect(!text.contains("Retention"), "absent when retention keeps everything")
+    }
+
+    @Test func theStatusBlockCountsRetention() throws {
+        let json = #"""
+            {"cases":{},"next_deadline":null,"node":"desk-01","open_cases":0,"outbox":{},"pid":4242,"stages":{},
+            "started_at":"2026-11-26T13:00:00Z","storage":{"engine":"sqlite","location":"/x.sqlite"},
+            "timezone":"America/Sao_Paulo","uptime_seconds":60,"version":"0.1.0",
+            "retention":{"closed_cases_erased":3,"inbound_files_removed":7,"report_files_removed":0}}
+            """#
+        let status = try APICoding.decoder().decode(StatusJSON.self, from: Data(json.utf8))
+        #expect(
+            StatusCommand.text(status, times: times).contains(
+                "erased 3 closed case(s), removed 7 inbound mail and 0 report file(s) since start"))
     }
 
     @Test func jsonIsReindentedWithoutChangingAValue() throws {

@@ -1,0 +1,67 @@
+import FollowupCore
+import Foundation
+import GRDB
+
+extension SQLiteCaseStore: CaseErasure {
+    public func erase(_ change: StoredChange, previousState: CaseState, patterns: [String]) async throws
+        -> ErasedRecords
+    {
+        let id = change.case.id.number
+        let records = try await write { db in
+            // Freed cells and pages are zeroed, not left behind in the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try ErasedRecords.checkUnchanged(Self.loadCase(change.case.id, db), by: change)
+            var writer = ChangeWriter(db: db)
+            try writer.save(change, previousState: previousState)
+            try writer.flushCounters()
+            let decoder = DocumentCoding.decoder()
+            let encoder = DocumentCoding.encoder()
+            for row in try Row.fetchAll(db, sql: "SELECT seq, doc FROM events WHERE case_id = ?", arguments: [id]) {
+                let entry = try decoder.decode(TimelineEntry.self, from: row["doc"] as Data)
+                let seq: Int64 = row["seq"]
+                try db.execute(
+                    sql: "UPDATE events SET doc = ? WHERE case_id = ? AND seq = ?",
+                    arguments: [try encoder.encode(ErasedRecords.scrubbed(entry)), id, seq])
+            }
+            var notifications = Set(
+                try String.fetchAll(db, sql: "SELECT id FROM outbox WHERE case_id = ?", arguments: [id]))
+            for pattern in patterns {
+                notifications.formUnion(
+                    try String.fetchAll(
+                        db, sql: "SELECT id FROM outbox WHERE instr(CAST(payload AS TEXT), ?) > 0", arguments: [pattern]
+                    ))
+                try db.execute(
+                    sql: "DELETE FROM idempotency WHERE instr(CAST(body AS TEXT), ?) > 0", arguments: [pattern])
+            }
+            for notification in notifications {
+                try db.execute(
+                    sql: "UPDATE outbox SET payload = ? WHERE id = ?",
+                    arguments: [ErasedRecords.emptyPayload, notification])
+            }
+            try db.execute(sql: "DELETE FROM reports WHERE case_id = ?", arguments: [id])
+            var files: [String] = []
+            for row in try Row.fetchAll(db, sql: "SELECT id, doc FROM inbox WHERE case_id = ?", arguments: [id]) {
+                let record = try decoder.decode(InboundRecord.self, from: row["doc"] as Data)
+                files.append(record.file)
+                try db.execute(
+                    sql: "UPDATE inbox SET doc = ? WHERE id = ?",
+                    arguments: [try encoder.encode(ErasedRecords.scrubbed(record)), row["id"] as String])
+            }
+            return ErasedRecords(notifications: notifications.sorted(), inboundFiles: files)
+        }
+        return records
+    }
+
+    /// Rebuilds the file from its live rows (`VACUUM`) and empties the WAL: old versions of
+    /// erased rows no longer sit in free space or in the log.
+    public func compact() async throws {
+        do {
+            try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM")
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        } catch {
+            throw Self.mapped(error)
+        }
+    }
+}

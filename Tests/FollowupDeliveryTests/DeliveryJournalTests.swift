@@ -1,0 +1,94 @@
+import FollowupConfig
+import FollowupCore
+import FollowupDelivery
+import FollowupEngine
+import FollowupStorage
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// What the delivery worker logs (SPEC §6.8 correction): each notification delivered in a
+/// small pass is one entry on its case; a pass of more than 100 logs its summary only.
+@Suite struct DeliveryJournalTests {
+    let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+    /// Keeps the metadata of every entry logged through it.
+    final class Captured: Sendable {
+        let entries = Mutex<[[String: String]]>([])
+
+        var all: [[String: String]] { entries.withLock { $0 } }
+
+        var delivered: [[String: String]] {
+            all.filter { $0["followup.event"] == "notification_delivered" && $0["followup.notification"] != nil }
+        }
+
+        struct Handler: LogHandler {
+            let sink: Captured
+            var metadata: Logger.Metadata = [:]
+            var logLevel: Logger.Level = .trace
+
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+
+            func log(event: LogEvent) {
+                var merged = metadata
+                if let extra = event.metadata { merged.merge(extra) { $1 } }
+                let entry = merged.mapValues { "\($0)" }
+                sink.entries.withLock { $0.append(entry) }
+            }
+        }
+    }
+
+    @Test func smallPassesTellEachDeliveryAndBulkPassesOnlyTheSummary() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let store = try SQLiteCaseStore(path: directory.appendingPathComponent("db.sqlite").path, logger: quiet)
+        let configuration = Configuration(
+            notifications: NotificationSettings(
+                maxAttempts: 3, retryInitial: .seconds(10), retryMax: .seconds(60), timeout: .seconds(5),
+                digestThreshold: 10_000, maxReminders: 2),
+            leaders: [Leader(name: "Ana", email: "ana@desk.example")],
+            owners: [Owner(name: "joana", email: "joana@desk.example", leader: "Ana")])
+        let rulebooks = RulebookHolder(Rulebook(configuration))
+        let clock = ManualClock(now: t0)
+        let desk = Desk(store: store, rulebooks: rulebooks, clock: clock, doorbell: Doorbell(), logger: quiet)
+        let captured = Captured()
+        // A batch of 102: one full batch of priority requests is a bulk pass.
+        let dispatcher = Dispatcher(
+            store: store, rulebooks: rulebooks, carrier: DispatcherTests.ScriptedCarrier(), clock: clock,
+            doorbell: Doorbell(), logger: Logger(label: "test") { _ in Captured.Handler(sink: captured) },
+            batchSize: 102)
+        func open(_ n: Int) async throws {
+            _ = try await desk.open(
+                NewCase(
+                    client: Client(name: "Cliente \(n)"),
+                    partner: PartnerContact(name: "SIEG", emails: ["suporte@sieg.example"]), subject: "Assunto \(n)",
+                    verification: "Verificar", owner: "joana", deadline: t0.addingTimeInterval(86_400 * 3),
+                    sentAt: t0),
+                by: "joana")
+        }
+
+        // One case: its notification (the priority request to the leader) is its own entry.
+        try await open(1)
+        while try await dispatcher.runDue(now: clock.now()) {}
+        #expect(captured.delivered.map { $0["followup.case"] } == ["FU-1"])
+        #expect(captured.delivered.first?["followup.type"] == "case.priority_requested")
+
+        // 102 notifications at once: the summary only.
+        for n in 2...103 { try await open(n) }
+        while try await dispatcher.runDue(now: clock.now()) {}
+        #expect(captured.delivered.count == 1, "no entry per notification in a bulk pass")
+        let summaries = captured.all.filter { $0["followup.count"] != nil }
+        #expect(summaries.compactMap { Int($0["followup.count"] ?? "") }.reduce(0, +) == 103)
+
+        // The next pass is small again, after a full batch and an empty one.
+        try await open(104)
+        while try await dispatcher.runDue(now: clock.now()) {}
+        #expect(captured.delivered.map { $0["followup.case"] } == ["FU-1", "FU-104"])
+    }
+}
