@@ -2,6 +2,18 @@ import FollowupInbound
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The processor time this thread has used: what parsing costs, whatever else the machine
+/// runs meanwhile (a wall clock would count the time other processes had the cores).
+func threadCPUTime() -> Duration {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
+}
+
 /// SplitMix64: a small seeded generator, so a failing fuzz input can be made again.
 struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
@@ -31,6 +43,8 @@ struct FuzzTests {
         let classifier = InboundClassifier()
         var parsed = 0
         var refused: [String: Int] = [:]
+        // Processor time of this thread, not wall time: the bound is on the parser's own work
+        // (a pathological input would cost seconds of it), not on how busy the machine is.
         var slowest = Duration.zero
         var parsing = Duration.zero
         let start = ContinuousClock.now
@@ -40,7 +54,7 @@ struct FuzzTests {
             for _ in 0..<Int.random(in: 1...3, using: &generator) {
                 Self.mutate(&input, boundaries: sample.boundaries, using: &generator)
             }
-            let began = ContinuousClock.now
+            let began = threadCPUTime()
             do {
                 let message = try InboundMessage.parse(Data(input))
                 parsed += 1
@@ -55,18 +69,19 @@ struct FuzzTests {
                 refused[error.code.rawValue, default: 0] += 1
                 #expect(!error.message.isEmpty)
             }
-            let took = ContinuousClock.now - began
+            let took = threadCPUTime() - began
             parsing += took
             slowest = max(slowest, took)
         }
         let elapsed = ContinuousClock.now - start
         print(
             "inbound fuzz: \(Self.iterations) inputs tried (seed 0x\(String(Self.seed, radix: 16))) in \(elapsed): \(parsed) parsed, "
-                + "refused \(refused.sorted { $0.key < $1.key }); \(parsing) parsing, slowest input \(slowest)")
+                + "refused \(refused.sorted { $0.key < $1.key }); \(parsing) of processor time parsing, "
+                + "slowest input \(slowest)")
         #expect(parsed + refused.values.reduce(0, +) == Self.iterations)
         #expect(parsed > Self.iterations / 2, "most mutated mail should still be read")
         #expect(slowest < .seconds(2))
-        #expect(elapsed < .seconds(60))
+        #expect(parsing < .seconds(60))
     }
 
     /// One random change to `input`.

@@ -8,9 +8,10 @@ struct LimitsTests {
     func twentyMegabytes() throws {
         let data = try InboundCorpus.message("large-20mb")
         #expect(data.count > 20_000_000)
-        let start = ContinuousClock.now
+        // The parser's own processor time (``threadCPUTime()``), whatever else the machine runs.
+        let start = threadCPUTime()
         let message = try InboundMessage.parse(data)
-        let elapsed = ContinuousClock.now - start
+        let elapsed = threadCPUTime() - start
         #expect(message.text == "Seguem os logs completos em anexo.")
         #expect(
             message.attachments == [.init(name: "logs.zip", contentType: "application/zip", size: 15 * 1024 * 1024)])
@@ -128,9 +129,9 @@ struct LimitsTests {
         let data = rawMail(
             "From: a@b.example", field + String(repeating: unit, count: repeats), "",
             String(repeating: bodyUnit, count: repeats))
-        let start = ContinuousClock.now
+        let start = threadCPUTime()
         _ = try? InboundMessage.parse(data)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(threadCPUTime() - start < .seconds(5), "no input costs the parser seconds of processor time")
     }
 
     @Test("extreme limits (1, Int.max, negative set later) give a message or an error, never a crash")
