@@ -12,6 +12,12 @@ public struct Cycle: Sendable, Hashable, Codable {
     /// Whether an acknowledgement (`ack`) came back in this cycle: resends stop, and a report
     /// then has the reason `no_information`.
     public var acknowledged: Bool
+    /// The resend and report durations of the policy in force when the cycle started: a
+    /// reload applies from the next cycle (§3), also when the priority flag changes during
+    /// this one. Nil in cycles stored before this was kept (the policy in force then counts).
+    public var durations: CycleDurations?
+    /// The same for a priority case (the policy with `policy.priority` applied).
+    public var priorityDurations: CycleDurations?
 
     public init(number: Int, startedAt: Date, resends: Int = 0, acknowledged: Bool = false) {
         self.number = number
@@ -21,8 +27,31 @@ public struct Cycle: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case number, resends, acknowledged
+        case number, resends, acknowledged, durations
         case startedAt = "started_at"
+        case priorityDurations = "priority_durations"
+    }
+}
+
+/// The durations that place a cycle's resends and report, kept with the cycle.
+public struct CycleDurations: Sendable, Hashable, Codable {
+    /// Resend *k* is due `k × resendAfter` after the cycle's start.
+    public var resendAfter: WorkDuration
+    /// How many resends the cycle may have.
+    public var maxResends: Int
+    /// The report is due `reportAfter` after the cycle's start.
+    public var reportAfter: WorkDuration
+
+    public init(_ policy: CasePolicy) {
+        resendAfter = policy.resendAfter
+        maxResends = policy.maxResends
+        reportAfter = policy.reportAfter
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case resendAfter = "resend_after"
+        case maxResends = "max_resends"
+        case reportAfter = "report_after"
     }
 }
 
