@@ -1,0 +1,233 @@
+import FollowupConfig
+import FollowupCore
+import Foundation
+
+/// The rules of SPEC.md §3 for the partner stages (resends and the report), written apart
+/// from `CaseMachine`: what must fire, when it is due, and when it fires.
+///
+/// Fed the same history as the product, one event at a time (`apply`, `run`); the plain
+/// function is ``expected(_:)``. It keeps per case only what §3 talks about: the state, the
+/// cycle (start, number, the configuration in force when it started), the acknowledgement,
+/// the resends done, the priority flag and the latest informative return.
+struct ReferenceModel {
+    /// One stage carried out by the daemon.
+    struct Firing: Hashable, Comparable, CustomStringConvertible {
+        enum Outcome: String { case resent, skipped, report }
+        var caseNumber: Int
+        var cycle: Int
+        var kind: Stage.Kind
+        var ordinal: Int
+        /// When the daemon carried it out (the wall-clock reading of that scheduler run).
+        var at: Date
+        var outcome: Outcome
+
+        static func < (a: Firing, b: Firing) -> Bool {
+            (a.at, a.caseNumber, a.cycle, a.ordinal, a.kind.rawValue)
+                < (b.at, b.caseNumber, b.cycle, b.ordinal, b.kind.rawValue)
+        }
+
+        var description: String {
+            "case \(caseNumber) cycle \(cycle) \(kind.rawValue) \(ordinal) \(outcome.rawValue) at \(Timestamp.format(at))"
+        }
+    }
+
+    enum State { case awaitingPartner, awaitingUs, returnedToClient, closed }
+
+    struct ModelCase {
+        var partner: Int
+        var openedAt: Date
+        var state: State
+        var cycle: Int
+        var cycleStart: Date
+        /// The configuration in force when the cycle started: a reload applies from the next cycle.
+        var cycleConfiguration: Int
+        var acknowledged = false
+        var resendsDone = 0
+        var priority = false
+        var latestInformation: Date?
+    }
+
+    let configurations: [Configuration]
+    let calendars: [[ModelCalendar]]
+    var configuration = 0
+    var cases: [ModelCase] = []
+    var firings: [Firing] = []
+    /// Each stage's due instant, for the checks that need it.
+    var dues: [Firing: Date] = [:]
+    /// Each stage's cycle configuration, for the working-hours check.
+    var cycleConfigurations: [Firing: Int] = [:]
+
+    init(configurations: [Configuration], holidays: HolidayTable) {
+        self.configurations = configurations
+        calendars = configurations.map { configuration in
+            DeskLife.partners.map { name in
+                ModelCalendar(
+                    configuration.partner(named: name)?.calendar ?? configuration.calendar, holidays: holidays)
+            }
+        }
+    }
+
+    /// Whether a person's event at `at` can be recorded on `subject` (it may not predate the
+    /// case by more than the 5 minutes of clock skew allowed).
+    private func eventTimeIsValid(_ at: Date, _ subject: ModelCase) -> Bool {
+        subject.openedAt.timeIntervalSince(at) <= 300
+    }
+
+    /// Applies a person's action at wall-clock `now`; false when §3 refuses it.
+    mutating func apply(_ action: DeskLife.Action, now: Date) -> Bool {
+        func at(_ lag: Int64) -> Date { now.addingTimeInterval(-Double(lag)) }
+        switch action {
+        case .open(let partner, let lag):
+            let sent = at(lag)
+            cases.append(
+                ModelCase(
+                    partner: partner, openedAt: min(now, sent), state: .awaitingPartner, cycle: 1, cycleStart: sent,
+                    cycleConfiguration: configuration))
+            return true
+        case .contact(let index, let lag):
+            guard let n = pick(index), cases[n].state != .closed, eventTimeIsValid(at(lag), cases[n]) else {
+                return false
+            }
+            guard cases[n].state != .awaitingPartner else { return true }
+            // The cycle restarts only from our next contact after an informative return.
+            if let information = cases[n].latestInformation, at(lag) < information { return true }
+            cases[n].state = .awaitingPartner
+            cases[n].cycle += 1
+            cases[n].cycleStart = at(lag)
+            cases[n].cycleConfiguration = configuration
+            cases[n].acknowledged = false
+            cases[n].resendsDone = 0
+            return true
+        case .reply(let index, let kind, let lag):
+            guard let n = pick(index), cases[n].state != .closed, eventTimeIsValid(at(lag), cases[n]) else {
+                return false
+            }
+            switch kind {
+            case .info:
+                cases[n].state = .awaitingUs
+                cases[n].latestInformation = max(cases[n].latestInformation ?? at(lag), at(lag))
+            case .ack where cases[n].state == .awaitingPartner:
+                cases[n].acknowledged = true
+            case .ack, .auto:
+                break
+            }
+            return true
+        case .refuse(let index, let lag):
+            guard let n = pick(index), cases[n].state != .closed, eventTimeIsValid(at(lag), cases[n]) else {
+                return false
+            }
+            cases[n].state = .returnedToClient
+            return true
+        case .close(let index):
+            guard let n = pick(index), cases[n].state != .closed else { return false }
+            cases[n].state = .closed
+            return true
+        case .reopen(let index):
+            guard let n = pick(index), cases[n].state == .closed else { return false }
+            cases[n].state = .awaitingUs
+            return true
+        case .priority(let index, let on):
+            guard let n = pick(index), cases[n].state != .closed || !on else { return false }
+            cases[n].priority = on
+            return true
+        case .reload(let index):
+            configuration = index
+            return true
+        case .downtime, .clockStep:
+            return true
+        }
+    }
+
+    /// The case an action's `case` index picks, or nil before any case was opened.
+    func pick(_ index: Int) -> Int? { cases.isEmpty ? nil : index % cases.count }
+
+    /// The policy and calendar a case's current cycle counts on.
+    func rules(of subject: ModelCase) -> (CasePolicy, ModelCalendar) {
+        let configuration = configurations[subject.cycleConfiguration]
+        let policy = subject.priority ? configuration.priority.applied(to: configuration.policy) : configuration.policy
+        return (policy, calendars[subject.cycleConfiguration][subject.partner])
+    }
+
+    /// The next stage of a case and when it is due: the next resend of the cycle (none after
+    /// an acknowledgement) or the report, the earlier one (a resend first on a tie).
+    func nextStage(of subject: ModelCase) -> (kind: Stage.Kind, ordinal: Int, due: Date)? {
+        guard subject.state == .awaitingPartner else { return nil }
+        let (policy, calendar) = rules(of: subject)
+        let report = calendar.adding(policy.reportAfter, to: subject.cycleStart)
+        let k = subject.resendsDone + 1
+        if !subject.acknowledged, k <= policy.maxResends {
+            let resend = calendar.adding(policy.resendAfter.times(k), to: subject.cycleStart)
+            if resend <= report { return (.resend, k, resend) }
+        }
+        return (.report, 1, report)
+    }
+
+    /// The earliest due instant of any case, or nil when nothing is armed.
+    var nextDue: Date? { cases.compactMap { nextStage(of: $0)?.due }.min() }
+
+    /// A scheduler run at wall-clock `now`: every stage due by then fires, in due order; a
+    /// resend whose report is also due is skipped.
+    mutating func run(now: Date) {
+        for n in cases.indices {
+            while let stage = nextStage(of: cases[n]), stage.due <= now {
+                let (policy, calendar) = rules(of: cases[n])
+                var outcome = Firing.Outcome.report
+                if stage.kind == .resend {
+                    let report = calendar.adding(policy.reportAfter, to: cases[n].cycleStart)
+                    outcome = report <= now ? .skipped : .resent
+                    cases[n].resendsDone += 1
+                } else {
+                    cases[n].state = .returnedToClient
+                }
+                let firing = Firing(
+                    caseNumber: n + 1, cycle: cases[n].cycle, kind: stage.kind, ordinal: stage.ordinal, at: now,
+                    outcome: outcome)
+                firings.append(firing)
+                dues[firing] = stage.due
+                cycleConfigurations[firing] = cases[n].cycleConfiguration
+            }
+        }
+    }
+
+    /// The model's own promises, independent of the product: no stage twice, none before it
+    /// is due, and every due instant inside working hours on a business calendar.
+    func selfCheck() -> [String] {
+        var problems: [String] = []
+        var seen: Set<String> = []
+        for firing in firings {
+            let key = "\(firing.caseNumber)/\(firing.cycle)/\(firing.kind)/\(firing.ordinal)"
+            if !seen.insert(key).inserted { problems.append("fired twice: \(firing)") }
+            guard let due = dues[firing] else { continue }
+            if firing.at < due { problems.append("fired early (due \(Timestamp.format(due))): \(firing)") }
+        }
+        for (firing, due) in dues {
+            let calendar = calendars[cycleConfigurations[firing] ?? 0][cases[firing.caseNumber - 1].partner]
+            if calendar.settings.kind == .business, !calendar.isWorking(due) {
+                problems.append("due outside working hours (\(Timestamp.format(due))): \(firing)")
+            }
+        }
+        return problems
+    }
+
+    /// A step of recorded history: a person's action, or a scheduler run, at a wall-clock reading.
+    enum Event {
+        case action(DeskLife.Action, now: Date)
+        case run(now: Date)
+    }
+
+    /// The plain function: what must fire, and when, for a history on these configurations;
+    /// also whether each action is accepted.
+    static func expected(
+        _ history: [Event], configurations: [Configuration], holidays: HolidayTable
+    ) -> (firings: [Firing], accepted: [Bool], model: ReferenceModel) {
+        var model = ReferenceModel(configurations: configurations, holidays: holidays)
+        var accepted: [Bool] = []
+        for event in history {
+            switch event {
+            case .action(let action, let now): accepted.append(model.apply(action, now: now))
+            case .run(let now): model.run(now: now)
+            }
+        }
+        return (model.firings.sorted(), accepted, model)
+    }
+}
