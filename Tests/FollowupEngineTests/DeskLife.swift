@@ -58,7 +58,8 @@ struct DeskLife: CustomStringConvertible {
     static func describe(_ configuration: Configuration) -> String {
         let policy = configuration.policy
         var text =
-            "resend \(policy.resendAfter) ×\(policy.maxResends), report \(policy.reportAfter); "
+            "resend \(policy.resendAfter) ×\(policy.maxResends), report \(policy.reportAfter), "
+            + "owner reminders \(policy.ownerReminderAfter), client reminders \(policy.clientReminderAfter); "
             + "priority \(configuration.priority.resendAfter.map(\.description) ?? "-") "
             + "×\(configuration.priority.maxResends.map(String.init) ?? "-") "
             + "\(configuration.priority.reportAfter.map(\.description) ?? "-"); "
@@ -189,13 +190,18 @@ extension DeskLife {
         configuration.policy.resendAfter = resend
         configuration.policy.maxResends = resends
         configuration.policy.reportAfter = report
-        // Only the partner stages are modelled: reminders and warnings are off.
-        configuration.policy.ownerReminderAfter = .zero
-        configuration.policy.clientReminderAfter = .zero
+        // Reminders are modelled; deadline warnings are not (no case here has a deadline).
+        let reminders: [WorkDuration] = [
+            .zero, .zero, .zero, .time(seconds: 24 * 3600), .time(seconds: 8 * 3600), .days(1),
+        ]
+        configuration.policy.ownerReminderAfter = random.pick(reminders)
+        configuration.policy.clientReminderAfter = random.pick(reminders + [.days(2), .zero])
         configuration.policy.deadlineWarning = .zero
         if random.chance(0.5) {
             let (resend, resends, report) = policy(&random)
-            configuration.priority = PriorityOverrides(resendAfter: resend, maxResends: resends, reportAfter: report)
+            configuration.priority = PriorityOverrides(
+                resendAfter: resend, maxResends: resends, reportAfter: report,
+                ownerReminderAfter: random.chance(0.5) ? random.pick(reminders) : nil)
         }
         configuration.calendar = calendars[0] ?? CalendarSettings()
         configuration.partners = [

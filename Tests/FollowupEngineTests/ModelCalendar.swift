@@ -37,6 +37,13 @@ struct HolidayTable: Sendable {
 struct ModelCalendar {
     let settings: CalendarSettings
     let holidays: Set<String>
+    /// Answers already worked out (the model asks the same questions over and over).
+    private let memo = Memo()
+
+    final class Memo {
+        var businessDays: [Int: Bool] = [:]
+        var sums: [String: Date] = [:]
+    }
 
     init(_ settings: CalendarSettings, holidays table: HolidayTable) {
         self.settings = settings
@@ -84,6 +91,13 @@ struct ModelCalendar {
     func day(of t: Double) -> Int { Int((local(t) / 86_400).rounded(.down)) }
 
     func isBusinessDay(_ day: Int) -> Bool {
+        if let known = memo.businessDays[day] { return known }
+        let answer = computeIsBusinessDay(day)
+        memo.businessDays[day] = answer
+        return answer
+    }
+
+    private func computeIsBusinessDay(_ day: Int) -> Bool {
         let date = Date(timeIntervalSince1970: Double(day) * 86_400)
         let parts = Self.utc.dateComponents([.year, .month, .day, .weekday], from: date)
         let weekday = Weekday.allCases[parts.weekday! - 1]
@@ -117,6 +131,14 @@ struct ModelCalendar {
         guard settings.kind == .business else {
             return start.addingTimeInterval(Double(duration.nominalSeconds))
         }
+        let key = "\(duration) \(start.timeIntervalSince1970)"
+        if let known = memo.sums[key] { return known }
+        let answer = businessSum(duration, to: start)
+        memo.sums[key] = answer
+        return answer
+    }
+
+    private func businessSum(_ duration: WorkDuration, to start: Date) -> Date {
         let t = start.timeIntervalSince1970
         var day = self.day(of: t)
         // The first working moment at or after the start.

@@ -12,8 +12,9 @@ import Foundation
 struct ReferenceModel {
     /// One stage carried out by the daemon.
     struct Firing: Hashable, Comparable, CustomStringConvertible {
-        enum Outcome: String { case resent, skipped, report }
+        enum Outcome: String { case resent, skipped, report, reminded }
         var caseNumber: Int
+        /// The cycle of a resend or report; 0 for a reminder (the timeline names no series).
         var cycle: Int
         var kind: Stage.Kind
         var ordinal: Int
@@ -45,17 +46,33 @@ struct ReferenceModel {
         var resendsDone = 0
         var priority = false
         var latestInformation: Date?
+        /// The owner's reminders while the case waits on us.
+        var owner: Series?
+        /// The reminders while the case waits on the client.
+        var client: Series?
+    }
+
+    /// A series of reminders: reminder k is due k intervals after its base; one that fires
+    /// after the next one was already due stands for all of them, and the series then counts
+    /// again from that moment (no storm of reminders after downtime).
+    struct Series {
+        var id: Int
+        var base: Date
+        var every: WorkDuration
+        var sent = 0
+        var resumedAfter = 0
+        var next: Date
     }
 
     let configurations: [Configuration]
     let calendars: [[ModelCalendar]]
     var configuration = 0
     var cases: [ModelCase] = []
+    /// Series made so far (a reminder's key includes its series).
+    var seriesMade = 0
     var firings: [Firing] = []
-    /// Each stage's due instant, for the checks that need it.
-    var dues: [Firing: Date] = [:]
-    /// Each stage's cycle configuration, for the working-hours check.
-    var cycleConfigurations: [Firing: Int] = [:]
+    /// Each firing's due instant, for the checks that need it.
+    var dues: [Due] = []
 
     init(configurations: [Configuration], holidays: HolidayTable) {
         self.configurations = configurations
@@ -97,6 +114,8 @@ struct ReferenceModel {
             cases[n].cycleConfiguration = configuration
             cases[n].acknowledged = false
             cases[n].resendsDone = 0
+            cases[n].owner = nil
+            cases[n].client = nil
             return true
         case .reply(let index, let kind, let lag):
             guard let n = pick(index), cases[n].state != .closed, eventTimeIsValid(at(lag), cases[n]) else {
@@ -106,6 +125,9 @@ struct ReferenceModel {
             case .info:
                 cases[n].state = .awaitingUs
                 cases[n].latestInformation = max(cases[n].latestInformation ?? at(lag), at(lag))
+                // Owner reminders count from the return; the client's stop.
+                cases[n].owner = series(every: policyNow(cases[n]).ownerReminderAfter, from: at(lag), for: cases[n])
+                cases[n].client = nil
             case .ack where cases[n].state == .awaitingPartner:
                 cases[n].acknowledged = true
             case .ack, .auto:
@@ -116,15 +138,18 @@ struct ReferenceModel {
             guard let n = pick(index), cases[n].state != .closed, eventTimeIsValid(at(lag), cases[n]) else {
                 return false
             }
-            cases[n].state = .returnedToClient
+            issueReport(n, now: now)
             return true
         case .close(let index):
             guard let n = pick(index), cases[n].state != .closed else { return false }
             cases[n].state = .closed
+            cases[n].owner = nil
+            cases[n].client = nil
             return true
         case .reopen(let index):
             guard let n = pick(index), cases[n].state == .closed else { return false }
             cases[n].state = .awaitingUs
+            cases[n].owner = series(every: policyNow(cases[n]).ownerReminderAfter, from: now, for: cases[n])
             return true
         case .priority(let index, let on):
             guard let n = pick(index), cases[n].state != .closed || !on else { return false }
@@ -136,6 +161,22 @@ struct ReferenceModel {
         case .downtime, .clockStep:
             return true
         }
+    }
+
+    /// The policy in force now for a case (reminders are armed with it).
+    func policyNow(_ subject: ModelCase) -> CasePolicy {
+        let configuration = configurations[configuration]
+        return subject.priority ? configuration.priority.applied(to: configuration.policy) : configuration.policy
+    }
+
+    /// The calendar reminders count on (reloads do not change calendars in generated lives).
+    func reminderCalendar(_ subject: ModelCase) -> ModelCalendar { calendars[configuration][subject.partner] }
+
+    /// A new series of reminders every `every` from `base`, or nil when `every` is 0 (off).
+    mutating func series(every: WorkDuration, from base: Date, for subject: ModelCase) -> Series? {
+        guard !every.isZero else { return nil }
+        seriesMade += 1
+        return Series(id: seriesMade, base: base, every: every, next: reminderCalendar(subject).adding(every, to: base))
     }
 
     /// The case an action's `case` index picks, or nil before any case was opened.
@@ -162,31 +203,88 @@ struct ReferenceModel {
         return (.report, 1, report)
     }
 
+    /// A report (at its deadline, or on a refusal): the case goes to the client, whose
+    /// reminders count from now; the owner's stop.
+    mutating func issueReport(_ n: Int, now: Date) {
+        cases[n].state = .returnedToClient
+        cases[n].owner = nil
+        cases[n].client = series(every: policyNow(cases[n]).clientReminderAfter, from: now, for: cases[n])
+    }
+
+    /// Every armed stage of a case, earliest first (on a tie: resend, report, owner, client).
+    func armed(_ subject: ModelCase) -> [(kind: Stage.Kind, ordinal: Int, due: Date)] {
+        var stages: [(kind: Stage.Kind, ordinal: Int, due: Date)] = []
+        if let partner = nextStage(of: subject) { stages.append(partner) }
+        if let owner = subject.owner { stages.append((.ownerReminder, owner.sent + 1, owner.next)) }
+        if let client = subject.client { stages.append((.clientReminder, client.sent + 1, client.next)) }
+        let order = Stage.Kind.allCases
+        return stages.sorted {
+            ($0.due, order.firstIndex(of: $0.kind)!) < ($1.due, order.firstIndex(of: $1.kind)!)
+        }
+    }
+
     /// The earliest due instant of any case, or nil when nothing is armed.
-    var nextDue: Date? { cases.compactMap { nextStage(of: $0)?.due }.min() }
+    var nextDue: Date? { cases.compactMap { armed($0).first?.due }.min() }
+
+    /// Counts a reminder of `series` as sent at `now` and arms the next.
+    func advanced(_ series: Series, now: Date, on calendar: ModelCalendar) -> Series {
+        var series = series
+        series.sent += 1
+        let next = calendar.adding(series.every.times(series.sent + 1 - series.resumedAfter), to: series.base)
+        if next > now {
+            series.next = next
+        } else {
+            series.base = now
+            series.resumedAfter = series.sent
+            series.next = calendar.adding(series.every, to: now)
+        }
+        return series
+    }
 
     /// A scheduler run at wall-clock `now`: every stage due by then fires, in due order; a
     /// resend whose report is also due is skipped.
     mutating func run(now: Date) {
         for n in cases.indices {
-            while let stage = nextStage(of: cases[n]), stage.due <= now {
+            while let stage = armed(cases[n]).first, stage.due <= now {
                 let (policy, calendar) = rules(of: cases[n])
-                var outcome = Firing.Outcome.report
-                if stage.kind == .resend {
+                var outcome = Firing.Outcome.reminded
+                var cycle = cases[n].cycle
+                var key = "cycle \(cycle)"
+                var dueCalendar = calendar
+                switch stage.kind {
+                case .resend:
                     let report = calendar.adding(policy.reportAfter, to: cases[n].cycleStart)
                     outcome = report <= now ? .skipped : .resent
                     cases[n].resendsDone += 1
-                } else {
-                    cases[n].state = .returnedToClient
+                case .report:
+                    outcome = .report
+                    issueReport(n, now: now)
+                case .ownerReminder:
+                    cycle = 0
+                    key = "series \(cases[n].owner!.id)"
+                    dueCalendar = reminderCalendar(cases[n])
+                    cases[n].owner = advanced(cases[n].owner!, now: now, on: dueCalendar)
+                default:
+                    cycle = 0
+                    key = "series \(cases[n].client!.id)"
+                    dueCalendar = reminderCalendar(cases[n])
+                    cases[n].client = advanced(cases[n].client!, now: now, on: dueCalendar)
                 }
                 let firing = Firing(
-                    caseNumber: n + 1, cycle: cases[n].cycle, kind: stage.kind, ordinal: stage.ordinal, at: now,
+                    caseNumber: n + 1, cycle: cycle, kind: stage.kind, ordinal: stage.ordinal, at: now,
                     outcome: outcome)
                 firings.append(firing)
-                dues[firing] = stage.due
-                cycleConfigurations[firing] = cases[n].cycleConfiguration
+                dues.append(Due(firing: firing, key: key, due: stage.due, calendar: dueCalendar))
             }
         }
+    }
+
+    /// When a firing was due, under which key (cycle or series) and on which calendar.
+    struct Due {
+        var firing: Firing
+        var key: String
+        var due: Date
+        var calendar: ModelCalendar
     }
 
     /// The model's own promises, independent of the product: no stage twice, none before it
@@ -194,16 +292,13 @@ struct ReferenceModel {
     func selfCheck() -> [String] {
         var problems: [String] = []
         var seen: Set<String> = []
-        for firing in firings {
-            let key = "\(firing.caseNumber)/\(firing.cycle)/\(firing.kind)/\(firing.ordinal)"
+        for due in dues {
+            let firing = due.firing
+            let key = "\(firing.caseNumber)/\(due.key)/\(firing.kind)/\(firing.ordinal)"
             if !seen.insert(key).inserted { problems.append("fired twice: \(firing)") }
-            guard let due = dues[firing] else { continue }
-            if firing.at < due { problems.append("fired early (due \(Timestamp.format(due))): \(firing)") }
-        }
-        for (firing, due) in dues {
-            let calendar = calendars[cycleConfigurations[firing] ?? 0][cases[firing.caseNumber - 1].partner]
-            if calendar.settings.kind == .business, !calendar.isWorking(due) {
-                problems.append("due outside working hours (\(Timestamp.format(due))): \(firing)")
+            if firing.at < due.due { problems.append("fired early (due \(Timestamp.format(due.due))): \(firing)") }
+            if due.calendar.settings.kind == .business, !due.calendar.isWorking(due.due) {
+                problems.append("due outside working hours (\(Timestamp.format(due.due))): \(firing)")
             }
         }
         return problems
