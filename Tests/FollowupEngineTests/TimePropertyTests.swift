@@ -29,6 +29,7 @@ import Testing
         var steps = 0
         var longest = 0
         var longestEvents = 0
+        var fired: [String: Int] = [:]
         var seed = firstSeed
         while Date().timeIntervalSince(started) < budget || runs == 0 {
             let life = DeskLife.generate(seed: seed, maxSteps: maxSteps)
@@ -41,6 +42,7 @@ import Testing
             steps += life.steps.count
             longest = max(longest, life.steps.count)
             longestEvents = max(longestEvents, outcome.events)
+            fired.merge(outcome.fired, uniquingKeysWith: +)
             if let failure = outcome.failure {
                 let (shrunk, why) = try await Self.shrink(life, failure: failure, machineOnly: machineOnly)
                 Issue.record(
@@ -60,7 +62,8 @@ import Testing
             "time properties: \(runs) lives (\(realRuns) through the real desk, scheduler and SQLite; seeds "
                 + "\(firstSeed)…\(seed)), \(steps) steps in all, longest history "
                 + "\(longest) steps (\(longestEvents) events with scheduler runs), "
-                + String(format: "%.1f s", elapsed))
+                + String(format: "%.1f s", elapsed) + "; stages checked: "
+                + fired.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 
     /// Shrinks a failing life: keeps trying smaller candidates, taking the first that still fails.
@@ -94,6 +97,8 @@ enum LifeRunner {
         var failure: String?
         /// Events in the recorded history (actions and scheduler runs).
         var events: Int
+        /// Stages the model expected, by outcome (what the lives exercised).
+        var fired: [String: Int] = [:]
     }
 
     static let logger = Logger(label: "proptest", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -105,7 +110,7 @@ enum LifeRunner {
         if machineOnly {
             var runner = Runner(life: life, clock: clock, desk: MachineDesk(life.configurations[0], clock: clock))
             let failure = try await runner.live()
-            return Outcome(failure: failure, events: runner.history.count)
+            return Outcome(failure: failure, events: runner.history.count, fired: runner.exercised())
         }
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         let directory = URL(fileURLWithPath: base).appendingPathComponent("followupd-proptest-\(UUID().uuidString)")
@@ -115,7 +120,7 @@ enum LifeRunner {
         let desk = RealDesk(store: store, configuration: life.configurations[0], clock: clock)
         var runner = Runner(life: life, clock: clock, desk: desk)
         let failure = try await runner.live()
-        return Outcome(failure: failure, events: runner.history.count)
+        return Outcome(failure: failure, events: runner.history.count, fired: runner.exercised())
     }
 
     struct Runner {
@@ -248,6 +253,18 @@ enum LifeRunner {
         }
 
         /// The product's stages from the timelines against the plain function's, and the model's own checks.
+        /// What the model fired, by outcome, plus the stages fired late (catch-up after
+        /// downtime or a clock step) and those due on a business calendar.
+        func exercised() -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for due in model.dues {
+                counts[due.firing.outcome.rawValue, default: 0] += 1
+                if due.firing.at > due.due { counts["late (catch-up)", default: 0] += 1 }
+                if due.calendar.settings.kind == .business { counts["on a business calendar", default: 0] += 1 }
+            }
+            return counts
+        }
+
         func compare() async throws -> String? {
             var actual: [ReferenceModel.Firing] = []
             for (index, id) in cases.enumerated() {
