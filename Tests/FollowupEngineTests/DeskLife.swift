@@ -28,7 +28,8 @@ struct DeskLife: CustomStringConvertible {
     /// What a step does. `lag` is how long before the wall clock's reading the event happened
     /// (a late `at`); `case` picks among the cases opened so far (modulo their number).
     enum Action: Hashable {
-        case open(partner: Int, lag: Int64)
+        /// `deadline`: the client's deadline, that many seconds after the wall clock (none when 0).
+        case open(partner: Int, lag: Int64, deadline: Int64 = 0)
         case contact(case: Int, lag: Int64)
         case reply(case: Int, kind: ReturnKind, lag: Int64)
         case refuse(case: Int, lag: Int64)
@@ -112,7 +113,10 @@ extension DeskLife {
             configurations.append(configuration(&random, calendars: calendars))
         }
         let total = Int.random(in: 1...maxSteps, using: &random)
-        var steps: [Step] = [Step(gap: 0, action: .open(partner: random.pick([0, 1, 2]), lag: lag(&random)))]
+        var steps: [Step] = [
+            Step(
+                gap: 0, action: .open(partner: random.pick([0, 1, 2]), lag: lag(&random), deadline: deadline(&random)))
+        ]
         while steps.count < total {
             steps.append(Step(gap: gap(&random), action: action(&random, configurations: configurations.count)))
         }
@@ -196,7 +200,9 @@ extension DeskLife {
         ]
         configuration.policy.ownerReminderAfter = random.pick(reminders)
         configuration.policy.clientReminderAfter = random.pick(reminders + [.days(2), .zero])
-        configuration.policy.deadlineWarning = .zero
+        configuration.policy.deadlineWarning = random.pick([
+            .zero, .time(seconds: 24 * 3600), .time(seconds: 4 * 3600), .days(1),
+        ])
         if random.chance(0.5) {
             let (resend, resends, report) = policy(&random)
             configuration.priority = PriorityOverrides(
@@ -219,6 +225,10 @@ extension DeskLife {
         }
     }
 
+    private static func deadline(_ random: inout SeededRandom) -> Int64 {
+        random.chance(0.6) ? 0 : random.int(60...20 * 86_400)
+    }
+
     private static func lag(_ random: inout SeededRandom) -> Int64 {
         switch random.int(0...9) {
         case 0...6: 0
@@ -230,7 +240,7 @@ extension DeskLife {
     private static func action(_ random: inout SeededRandom, configurations: Int) -> Action {
         let target = Int(random.int(0...3))
         switch random.int(0...99) {
-        case 0..<10: return .open(partner: Int(random.int(0...2)), lag: lag(&random))
+        case 0..<10: return .open(partner: Int(random.int(0...2)), lag: lag(&random), deadline: deadline(&random))
         case 10..<30: return .contact(case: target, lag: lag(&random))
         case 30..<50: return .reply(case: target, kind: random.pick(ReturnKind.allCases), lag: lag(&random))
         case 50..<56: return .refuse(case: target, lag: lag(&random))
@@ -294,9 +304,12 @@ extension DeskLife.Step {
             if gap > 1 { found.append(.init(gap: gap / 2, action: action)) }
         }
         switch action {
-        case .open(let partner, let lag) where lag > 0:
-            found.append(.init(gap: gap, action: .open(partner: partner, lag: 0)))
-            found.append(.init(gap: gap, action: .open(partner: partner, lag: lag / 2)))
+        case .open(let partner, let lag, let deadline) where lag > 0 || deadline > 0:
+            if deadline > 0 { found.append(.init(gap: gap, action: .open(partner: partner, lag: lag))) }
+            if lag > 0 {
+                found.append(.init(gap: gap, action: .open(partner: partner, lag: 0, deadline: deadline)))
+                found.append(.init(gap: gap, action: .open(partner: partner, lag: lag / 2, deadline: deadline)))
+            }
         case .contact(let target, let lag) where lag > 0:
             found.append(.init(gap: gap, action: .contact(case: target, lag: 0)))
             found.append(.init(gap: gap, action: .contact(case: target, lag: lag / 2)))

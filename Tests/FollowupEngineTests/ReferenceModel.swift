@@ -12,7 +12,7 @@ import Foundation
 struct ReferenceModel {
     /// One stage carried out by the daemon.
     struct Firing: Hashable, Comparable, CustomStringConvertible {
-        enum Outcome: String { case resent, skipped, report, reminded }
+        enum Outcome: String { case resent, skipped, report, reminded, warned }
         var caseNumber: Int
         /// The cycle of a resend or report; 0 for a reminder (the timeline names no series).
         var cycle: Int
@@ -50,6 +50,11 @@ struct ReferenceModel {
         var owner: Series?
         /// The reminders while the case waits on the client.
         var client: Series?
+        /// The client's deadline, and when its warning is due (armed at opening and reopening).
+        var deadline: Date?
+        var warning: Date?
+        /// Deadlines already warned about: a warning is a stage, carried out once.
+        var warned: Set<Date> = []
     }
 
     /// A series of reminders: reminder k is due k intervals after its base; one that fires
@@ -94,12 +99,14 @@ struct ReferenceModel {
     mutating func apply(_ action: DeskLife.Action, now: Date) -> Bool {
         func at(_ lag: Int64) -> Date { now.addingTimeInterval(-Double(lag)) }
         switch action {
-        case .open(let partner, let lag):
+        case .open(let partner, let lag, let deadline):
             let sent = at(lag)
             cases.append(
                 ModelCase(
                     partner: partner, openedAt: min(now, sent), state: .awaitingPartner, cycle: 1, cycleStart: sent,
-                    cycleConfiguration: configuration))
+                    cycleConfiguration: configuration,
+                    deadline: deadline > 0 ? now.addingTimeInterval(Double(deadline)) : nil))
+            armWarning(cases.count - 1, now: now)
             return true
         case .contact(let index, let lag):
             guard let n = pick(index), cases[n].state != .closed, eventTimeIsValid(at(lag), cases[n]) else {
@@ -145,11 +152,13 @@ struct ReferenceModel {
             cases[n].state = .closed
             cases[n].owner = nil
             cases[n].client = nil
+            cases[n].warning = nil
             return true
         case .reopen(let index):
             guard let n = pick(index), cases[n].state == .closed else { return false }
             cases[n].state = .awaitingUs
             cases[n].owner = series(every: policyNow(cases[n]).ownerReminderAfter, from: now, for: cases[n])
+            armWarning(n, now: now)
             return true
         case .priority(let index, let on):
             guard let n = pick(index), cases[n].state != .closed || !on else { return false }
@@ -203,6 +212,17 @@ struct ReferenceModel {
         return (.report, 1, report)
     }
 
+    /// The warning before the client's deadline: `deadline_warning` before it on the wall
+    /// clock, at once when that moment passed, none when the deadline passed or warnings are off.
+    mutating func armWarning(_ n: Int, now: Date) {
+        let lead = Double(policyNow(cases[n]).deadlineWarning.nominalSeconds)
+        guard let deadline = cases[n].deadline, lead > 0, deadline > now else {
+            cases[n].warning = nil
+            return
+        }
+        cases[n].warning = max(deadline.addingTimeInterval(-lead), now)
+    }
+
     /// A report (at its deadline, or on a refusal): the case goes to the client, whose
     /// reminders count from now; the owner's stop.
     mutating func issueReport(_ n: Int, now: Date) {
@@ -217,6 +237,7 @@ struct ReferenceModel {
         if let partner = nextStage(of: subject) { stages.append(partner) }
         if let owner = subject.owner { stages.append((.ownerReminder, owner.sent + 1, owner.next)) }
         if let client = subject.client { stages.append((.clientReminder, client.sent + 1, client.next)) }
+        if let warning = subject.warning { stages.append((.deadlineWarning, 1, warning)) }
         let order = Stage.Kind.allCases
         return stages.sorted {
             ($0.due, order.firstIndex(of: $0.kind)!) < ($1.due, order.firstIndex(of: $1.kind)!)
@@ -264,6 +285,15 @@ struct ReferenceModel {
                     key = "series \(cases[n].owner!.id)"
                     dueCalendar = reminderCalendar(cases[n])
                     cases[n].owner = advanced(cases[n].owner!, now: now, on: dueCalendar)
+                case .deadlineWarning:
+                    cases[n].warning = nil
+                    // Warned before (the case was reopened with the same deadline): storage
+                    // refuses the stage a second time, so nothing happens.
+                    guard cases[n].warned.insert(cases[n].deadline!).inserted else { continue }
+                    cycle = 0
+                    outcome = .warned
+                    key = "deadline \(cases[n].deadline!.timeIntervalSince1970)"
+                    dueCalendar = ModelCalendar(CalendarSettings(kind: .continuous, holidays: []), holidays: .shared)
                 default:
                     cycle = 0
                     key = "series \(cases[n].client!.id)"

@@ -217,13 +217,14 @@ enum LifeRunner {
             func target(_ index: Int) -> CaseID? { cases.isEmpty ? nil : cases[index % cases.count] }
             let by = "joana"
             switch action {
-            case .open(let partner, let lag):
+            case .open(let partner, let lag, let deadline):
                 let name = DeskLife.partners[partner]
                 let opened = try await desk.open(
                     NewCase(
                         client: Client(name: "Cliente \(cases.count + 1)"),
                         partner: PartnerContact(name: name, emails: ["suporte@\(name.lowercased()).example"]),
-                        subject: "Assunto", verification: "Verificar", owner: by, sentAt: at(lag)),
+                        subject: "Assunto", verification: "Verificar", owner: by,
+                        deadline: deadline > 0 ? now.addingTimeInterval(Double(deadline)) : nil, sentAt: at(lag)),
                     by: by)
                 cases.append(opened)
             case .contact(let index, let lag):
@@ -284,11 +285,15 @@ enum LifeRunner {
                     case .clientReminded:
                         outcome = .reminded
                         kind = .clientReminder
+                    case .deadlineWarned:
+                        outcome = .warned
+                        kind = .deadlineWarning
                     default: continue
                     }
                     actual.append(
                         ReferenceModel.Firing(
-                            caseNumber: index + 1, cycle: outcome == .reminded ? 0 : entry.cycle ?? 0, kind: kind,
+                            caseNumber: index + 1, cycle: kind == .resend || kind == .report ? entry.cycle ?? 0 : 0,
+                            kind: kind,
                             ordinal: entry.ordinal ?? 1, at: entry.at, outcome: outcome))
                 }
             }
@@ -355,6 +360,8 @@ final class MachineDesk: DeskUnderTest, @unchecked Sendable {
     private var rulebook: Rulebook
     private var cases: [Case] = []
     private var timelines: [[TimelineEntry]] = []
+    /// Stages carried out, by case: as storage does, a stage is carried out once.
+    private var done: [Set<String>] = []
     private let clock: ManualClock
 
     init(_ configuration: Configuration, clock: ManualClock) {
@@ -372,6 +379,7 @@ final class MachineDesk: DeskUnderTest, @unchecked Sendable {
         let transition = try CaseMachine.open(new, id: id, in: env)
         cases.append(transition.case)
         timelines.append(transition.entries)
+        done.append([])
         return id
     }
 
@@ -392,7 +400,10 @@ final class MachineDesk: DeskUnderTest, @unchecked Sendable {
                 let env = environment(cases[index], partner: nil, now: now, by: CaseEnvironment.daemon)
                 guard let transition = CaseMachine.fire(stage, on: cases[index], in: env) else { break }
                 cases[index] = transition.case
-                timelines[index] += transition.entries
+                // Done before: keep the advanced timers, repeat nothing (storage's idempotency key).
+                if done[index].insert("\(stage.kind) \(stage.series) \(stage.ordinal)").inserted {
+                    timelines[index] += transition.entries
+                }
                 fired += 1
             }
         }
