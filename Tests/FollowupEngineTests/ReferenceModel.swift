@@ -2,13 +2,15 @@ import FollowupConfig
 import FollowupCore
 import Foundation
 
-/// The rules of SPEC.md §3 for the partner stages (resends and the report), written apart
-/// from `CaseMachine`: what must fire, when it is due, and when it fires.
+/// The rules of SPEC.md §3 for every stage (resends, reports, owner and client reminders,
+/// deadline warnings), written apart from `CaseMachine`: what must fire, when it is due, and
+/// when it fires.
 ///
 /// Fed the same history as the product, one event at a time (`apply`, `run`); the plain
-/// function is ``expected(_:)``. It keeps per case only what §3 talks about: the state, the
-/// cycle (start, number, the configuration in force when it started), the acknowledgement,
-/// the resends done, the priority flag and the latest informative return.
+/// function is ``expected(_:configurations:holidays:)``. It keeps per case only what §3 talks
+/// about: the state, the cycle (start, number, the configuration in force when it started),
+/// the acknowledgement, the resends done, the priority flag, the latest informative return,
+/// the reminder series and the deadline. Durations count on ``ModelCalendar``.
 struct ReferenceModel {
     /// One stage carried out by the daemon.
     struct Firing: Hashable, Comparable, CustomStringConvertible {
