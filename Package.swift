@@ -194,7 +194,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "FollowupCoreTests", dependencies: ["FollowupCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FollowupCoreTests", dependencies: ["FollowupCore"], exclude: ["Fixtures"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupReportsTests", dependencies: ["FollowupReports", "FollowupCore", "FollowupTestSupport"],
             exclude: ["Golden"],

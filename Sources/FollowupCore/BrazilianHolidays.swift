@@ -22,10 +22,11 @@ public enum BrazilianHolidays {
     }
 
     /// The national holidays of a year, in date order: 1 Jan, Good Friday, 21 Apr, 1 May,
-    /// 7 Sep, 12 Oct, 2 Nov, 15 Nov, 20 Nov (from 2024 on), 25 Dec.
+    /// 7 Sep, 12 Oct, 2 Nov, 15 Nov, 20 Nov (from 2024 on), 25 Dec; each date once (Good
+    /// Friday falls on 21 Apr in some years, 2000 and 2079 among them).
     public static func national(year: Int) -> [LocalDate] {
-        var dates = fixedNational(year: year).map { LocalDate(year: year, month: $0.month, day: $0.day) }
-        dates.append(LocalDate(dayNumber: easterDayNumber(year: year) + goodFridayOffset))
+        var dates = Set(fixedNational(year: year).map { LocalDate(year: year, month: $0.month, day: $0.day) })
+        dates.insert(LocalDate(dayNumber: easterDayNumber(year: year) + goodFridayOffset))
         return dates.sorted()
     }
 

@@ -64,6 +64,7 @@ public enum CaseMachine {
             $0.cycle = 1
         }
         if let firstMail { builder.actions.append(.mailPartner(firstMail)) }
+        builder.pinCycleDurations()
         builder.armPartnerTimers(from: sentAt)
         builder.armWarnings()
         if deadline != nil || escalatedTo != nil {
@@ -218,7 +219,11 @@ public enum CaseMachine {
         builder.current.attempts.append(
             Attempt(number: number, at: at, channel: contact.channel, by: env.by, to: to, messageID: messageID))
         if builder.current.firstMessageID == nil { builder.current.firstMessageID = messageID }
-        let restarts = builder.current.state != .awaitingPartner
+        // A new cycle starts only from our next contact after an informative return (§3): a
+        // contact dated before the latest one is logged as an attempt that the return answered.
+        let latestInformation = builder.current.returns.filter { $0.kind == .info }.map(\.at).max()
+        let answered = latestInformation.map { at < $0 } ?? false
+        let restarts = builder.current.state != .awaitingPartner && !answered
         let cycle = builder.current.cycle.number + (restarts ? 1 : 0)
         let seq = builder.record(.contactSent, note: note) {
             $0.attempt = number

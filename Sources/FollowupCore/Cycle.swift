@@ -15,6 +15,12 @@ public struct Cycle: Sendable, Hashable, Codable {
     /// Owner reminders sent in this cycle (a third-party case's; capped by
     /// `policy.max_owner_reminders`).
     public var ownerReminders: Int
+    /// The resend and report durations of the policy in force when the cycle started: a
+    /// reload applies from the next cycle (§3), also when the priority flag changes during
+    /// this one. Nil in cycles stored before this was kept (the policy in force then counts).
+    public var durations: CycleDurations?
+    /// The same for a priority case (the policy with `policy.priority` applied).
+    public var priorityDurations: CycleDurations?
 
     public init(
         number: Int, startedAt: Date, resends: Int = 0, acknowledged: Bool = false, ownerReminders: Int = 0
@@ -27,15 +33,17 @@ public struct Cycle: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case number, resends, acknowledged
+        case number, resends, acknowledged, durations
         case startedAt = "started_at"
         case ownerReminders = "owner_reminders"
+        case priorityDurations = "priority_durations"
     }
 }
 
 extension Cycle {
     /// Reads a stored cycle; documents written before `owner_reminders` existed count none
-    /// (their reminders then stop once the cap's number more were sent).
+    /// (their reminders then stop once the cap's number more were sent), and those written
+    /// before the durations were kept have none (the policy in force counts).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         number = try container.decode(Int.self, forKey: .number)
@@ -43,6 +51,30 @@ extension Cycle {
         resends = try container.decode(Int.self, forKey: .resends)
         acknowledged = try container.decode(Bool.self, forKey: .acknowledged)
         ownerReminders = try container.decodeIfPresent(Int.self, forKey: .ownerReminders) ?? 0
+        durations = try container.decodeIfPresent(CycleDurations.self, forKey: .durations)
+        priorityDurations = try container.decodeIfPresent(CycleDurations.self, forKey: .priorityDurations)
+    }
+}
+
+/// The durations that place a cycle's resends and report, kept with the cycle.
+public struct CycleDurations: Sendable, Hashable, Codable {
+    /// Resend *k* is due `k × resendAfter` after the cycle's start.
+    public var resendAfter: WorkDuration
+    /// How many resends the cycle may have.
+    public var maxResends: Int
+    /// The report is due `reportAfter` after the cycle's start.
+    public var reportAfter: WorkDuration
+
+    public init(_ policy: CasePolicy) {
+        resendAfter = policy.resendAfter
+        maxResends = policy.maxResends
+        reportAfter = policy.reportAfter
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case resendAfter = "resend_after"
+        case maxResends = "max_resends"
+        case reportAfter = "report_after"
     }
 }
 

@@ -55,10 +55,23 @@ struct TransitionBuilder {
 
     // MARK: Arming timers
 
+    /// Keeps the policy's resend and report durations with the cycle that starts now.
+    mutating func pinCycleDurations() {
+        current.cycle.durations = CycleDurations(env.policy)
+        current.cycle.priorityDurations = CycleDurations(env.priority.applied(to: env.policy))
+    }
+
+    /// The durations of the current cycle for this case: those kept when the cycle started
+    /// (ordinary or priority, as the flag is now), else the policy in force.
+    var cycleDurations: CycleDurations {
+        let kept = current.isPriority ? current.cycle.priorityDurations : current.cycle.durations
+        return kept ?? CycleDurations(policy)
+    }
+
     /// Starts cycle timers (resends and report) counted from `start`, keeping the cycle's
     /// resends already carried out.
     mutating func armPartnerTimers(from start: Date) {
-        let policy = self.policy
+        let policy = cycleDurations
         let calendar = env.calendar
         let first = current.timers.firstPendingResend
         if current.cycle.acknowledged || policy.maxResends < first {
@@ -74,6 +87,7 @@ struct TransitionBuilder {
     /// Begins a new cycle at `start`: resend and report deadlines count from it.
     mutating func startCycle(at start: Date, number: Int) {
         current.cycle = Cycle(number: number, startedAt: start)
+        pinCycleDurations()
         current.timers.firstPendingResend = 1
         current.timers.ownerReminder = nil
         current.timers.clientReminder = nil

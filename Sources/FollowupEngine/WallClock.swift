@@ -36,13 +36,17 @@ public struct SystemClock: WallClock {
 
 /// A clock that moves only when told to, for tests and simulations.
 ///
-/// `advance(to:)` moves both readings and wakes every sleeper whose deadline has come;
-/// `step(by:)` sets the wall clock alone, as an administrator or NTP does, and wakes nobody
-/// (the system's sleeps run on the monotonic clock). ``sleeps`` yields each deadline a
-/// sleeper starts waiting for, so a test can tell when the code under test is idle.
+/// `advance(to:)` moves both readings and wakes every sleeper whose time has come;
+/// `step(by:)` sets the wall clock alone, as an administrator or NTP does, and wakes nobody.
+/// Like ``SystemClock``, a sleep lasts the wall-clock difference at the time of the call,
+/// measured on the monotonic clock: after a step, a sleeper wakes when as much monotonic time
+/// has passed as it meant to sleep, whatever the wall clock reads then. ``sleeps`` yields each
+/// (wall-clock) deadline a sleeper starts waiting for, once its length is fixed, so a test can
+/// tell when the code under test is idle.
 public final class ManualClock: WallClock {
     private struct Sleeper {
-        var deadline: Date
+        /// When it wakes, on the monotonic clock.
+        var wakeAt: ContinuousClock.Instant
         var continuation: CheckedContinuation<Void, any Error>
     }
 
@@ -80,7 +84,7 @@ public final class ManualClock: WallClock {
             let later = max(state.now, instant)
             state.monotonic = state.monotonic.advanced(by: .seconds(later.timeIntervalSince(state.now)))
             state.now = later
-            let ready = state.sleepers.filter { $0.value.deadline <= state.now }
+            let ready = state.sleepers.filter { $0.value.wakeAt <= state.monotonic }
             for id in ready.keys { state.sleepers[id] = nil }
             return ready.values.map(\.continuation)
         }
@@ -93,16 +97,18 @@ public final class ManualClock: WallClock {
     }
 
     public func sleep(until deadline: Date) async throws {
-        let id = state.withLock { state -> UInt64 in
+        // The length of the sleep is fixed when it starts, as the system clock's is.
+        let (id, wakeAt) = state.withLock { state -> (UInt64, ContinuousClock.Instant) in
             state.nextID += 1
-            return state.nextID
+            let length = max(0, deadline.timeIntervalSince(state.now))
+            return (state.nextID, state.monotonic.advanced(by: .seconds(length)))
         }
         sleepContinuation.yield(deadline)
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resumeNow = state.withLock { state -> Bool in
-                    if Task.isCancelled || deadline <= state.now { return true }
-                    state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+                    if Task.isCancelled || wakeAt <= state.monotonic { return true }
+                    state.sleepers[id] = Sleeper(wakeAt: wakeAt, continuation: continuation)
                     return false
                 }
                 if resumeNow { continuation.resume() }
