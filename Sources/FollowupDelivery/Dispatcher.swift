@@ -42,7 +42,11 @@ public final class Dispatcher: Service {
     /// Whether the last batch was full, so the next one belongs to the same (bulk) pass.
     private let passGoesOn = Mutex(false)
 
-    /// More notifications than this in one pass make it bulk: only the summary is logged (§6.8).
+    /// More notifications than this in one pass, or going out within a minute, make the
+    /// deliveries bulk: only the summaries are logged (§6.8). Judged on the flow as well as the
+    /// pass, since a storm delivered while its stages are still being committed (a busy
+    /// machine) comes in many small passes, and each would otherwise log a line per
+    /// notification into journald's rate limit.
     public static let bulkThreshold = 100
 
     /// The longest a delivery pass waits for the scheduler's bulk work.
@@ -163,9 +167,10 @@ public final class Dispatcher: Service {
         }
         try await store.recordDeliveries(records)
         let full = claimed.count >= batchSize
+        let flowing = recentTotal(now: finished) + batch.count > Self.bulkThreshold
         let bulk = passGoesOn.withLock { previous in
             defer { previous = full }
-            return previous || batch.count > Self.bulkThreshold
+            return previous || flowing || batch.count > Self.bulkThreshold
         }
         if !bulk {
             for (message, record) in zip(batch, records) where record.next == .delivered {
@@ -328,6 +333,13 @@ public final class Dispatcher: Service {
 
     func recentCount(_ key: String, now: Date) -> Int {
         recent.withLock { $0.count(key, since: now.addingTimeInterval(-60)) }
+    }
+
+    /// Notifications of every channel that went out in the minute before `now`.
+    func recentTotal(now: Date) -> Int {
+        recent.withLock { recent in
+            recent.perChannel.keys.reduce(0) { $0 + recent.count($1, since: now.addingTimeInterval(-60)) }
+        }
     }
 }
 

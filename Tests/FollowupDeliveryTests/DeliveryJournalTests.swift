@@ -86,9 +86,26 @@ import Testing
         let summaries = captured.all.filter { $0["followup.count"] != nil }
         #expect(summaries.compactMap { Int($0["followup.count"] ?? "") }.reduce(0, +) == 103)
 
-        // The next pass is small again, after a full batch and an empty one.
+        // Within the minute of the storm a small pass is still part of it; a minute later the
+        // next one is small again.
         try await open(104)
         while try await dispatcher.runDue(now: clock.now()) {}
-        #expect(captured.delivered.map { $0["followup.case"] } == ["FU-1", "FU-104"])
+        #expect(captured.delivered.count == 1, "still the storm's minute")
+        clock.advance(by: 61)
+        try await open(105)
+        while try await dispatcher.runDue(now: clock.now()) {}
+        #expect(captured.delivered.map { $0["followup.case"] } == ["FU-1", "FU-105"])
+
+        // A storm delivered in small passes (its stages still being committed): once more than
+        // a hundred went out within a minute, only summaries.
+        clock.advance(by: 61)
+        for round in 0..<15 {
+            for n in 0..<10 { try await open(200 + round * 10 + n) }
+            while try await dispatcher.runDue(now: clock.now()) {}
+            clock.advance(by: 1)
+        }
+        #expect(
+            captured.delivered.count == 2 + 100,
+            "a line each for the first hundred of the minute, then summaries: \(captured.delivered.count)")
     }
 }
