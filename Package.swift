@@ -184,7 +184,7 @@ let package = Package(
             name: "FollowupMailTests", dependencies: ["FollowupMail", "FollowupTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "FollowupInboundTests", dependencies: ["FollowupInbound", "FollowupCore"],
+            name: "FollowupInboundTests", dependencies: ["FollowupInbound", "FollowupCore", "FollowupTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupDeliveryTests",

@@ -14,6 +14,16 @@ public enum PythonProgram {
         public var text: String { String(decoding: stdout, as: UTF8.self) }
     }
 
+    /// The python3 every test runs: the repository's virtual environment `.build/venv/bin/python3`
+    /// (made by scripts/setup, with the Python packages the tests use) when it exists, else
+    /// `python3` from the PATH. Give it to `/usr/bin/env` as the first argument.
+    public static let interpreter: String = {
+        let repository = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let venv = repository.appendingPathComponent(".build/venv/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+    }()
+
     /// Runs `python3 -c program arguments…`, waiting without holding a thread of the
     /// concurrency pool (the test process runs many suites on two cores).
     public static func run(_ program: String, _ arguments: [String] = []) async throws -> Outcome {
@@ -40,7 +50,7 @@ public enum PythonProgram {
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", program] + arguments
+        process.arguments = [interpreter, "-c", program] + arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)

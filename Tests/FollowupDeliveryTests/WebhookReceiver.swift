@@ -1,3 +1,4 @@
+import FollowupTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -40,7 +41,7 @@ final class WebhookReceiver {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
             [
-                "python3", Self.program.path, "--port-file", portFile.path, "--log",
+                PythonProgram.interpreter, Self.program.path, "--port-file", portFile.path, "--log",
                 folder.appendingPathComponent("log").path, "--script", folder.appendingPathComponent("script").path,
             ] + (secret.map { ["--secret", $0] } ?? [])
         process.standardInput = FileHandle.nullDevice

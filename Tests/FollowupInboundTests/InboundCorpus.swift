@@ -1,3 +1,4 @@
+import FollowupTestSupport
 import Foundation
 import Testing
 
@@ -64,7 +65,7 @@ enum InboundCorpus {
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, folder.appendingPathComponent("mail").path]
+        process.arguments = [PythonProgram.interpreter, script.path, folder.appendingPathComponent("mail").path]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errors)

@@ -1,5 +1,6 @@
 import FollowupCore
 import FollowupInbound
+import FollowupTestSupport
 import Foundation
 import Testing
 
@@ -62,7 +63,7 @@ struct MatchingTests {
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", program] + paths
+        process.arguments = [PythonProgram.interpreter, "-c", program] + paths
         process.standardOutput = try FileHandle(forWritingTo: output)
         try process.run()
         process.waitUntilExit()

@@ -1,3 +1,4 @@
+import FollowupTestSupport
 import Foundation
 import Testing
 
@@ -50,7 +51,7 @@ enum PythonRun {
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
+        process.arguments = [PythonProgram.interpreter] + arguments
         process.standardInput = FileHandle.nullDevice
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle

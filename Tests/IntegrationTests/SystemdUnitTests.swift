@@ -1,3 +1,4 @@
+import FollowupTestSupport
 import Foundation
 import Testing
 
@@ -278,7 +279,7 @@ import Testing
             for m in mailbox.mbox(sys.argv[1]):
                 print(str(make_header(decode_header(m['subject'] or ''))))
             """
-        let read = try run("/usr/bin/python3", ["-c", program, path])
+        let read = try run("/usr/bin/env", [PythonProgram.interpreter, "-c", program, path])
         return read.stdout.split(separator: "\n").map(String.init)
     }
 

@@ -1,3 +1,4 @@
+import FollowupTestSupport
 import Foundation
 
 /// The real webhook endpoint of `Tests/Support/webhook_receiver.py` (Python's standard HTTP
@@ -28,7 +29,7 @@ final class WebhookReceiver {
         try answers.map { $0 + "\n" }.joined().write(toFile: scriptPath, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = [
-            "python3", Self.script, "--port-file", portFile, "--log", logPath, "--script", scriptPath,
+            PythonProgram.interpreter, Self.script, "--port-file", portFile, "--log", logPath, "--script", scriptPath,
             "--port", "\(port)",
         ]
         if let secret { arguments += ["--secret", secret] }
