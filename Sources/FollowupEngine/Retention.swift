@@ -15,6 +15,8 @@ public final class Retention: Service {
     public struct Tally: Sendable, Hashable {
         public var closedCases = 0
         public var inboundFiles = 0
+        /// Inbox records on no case forgotten with their mail.
+        public var inboundRecords = 0
         public var reportFiles = 0
         public var lastPassAt: Date?
     }
@@ -89,6 +91,10 @@ public final class Retention: Service {
         if !settings.inboundMail.isZero, let maildir = configuration.inbound?.maildir {
             let cutoff = now.addingTimeInterval(-TimeInterval(settings.inboundMail.nominalSeconds))
             pass.inboundFiles = Self.removeOlder(than: cutoff, in: ["\(maildir)/cur", "\(maildir)/failed"])
+            // What the inbox remembers of mail on no case goes with it (a case's, with the case).
+            if let eraser = store as? any CaseErasure {
+                pass.inboundRecords = try await eraser.forgetInbound(receivedBefore: cutoff)
+            }
         }
         if !settings.reports.isZero, let dir = configuration.reports.dir {
             let cutoff = now.addingTimeInterval(-TimeInterval(settings.reports.nominalSeconds))
@@ -99,13 +105,14 @@ public final class Retention: Service {
         counted.withLock {
             $0.closedCases += pass.closedCases
             $0.inboundFiles += pass.inboundFiles
+            $0.inboundRecords += pass.inboundRecords
             $0.reportFiles += pass.reportFiles
             $0.lastPassAt = now
         }
-        if pass.closedCases + pass.inboundFiles + pass.reportFiles > 0 {
+        if pass.closedCases + pass.inboundFiles + pass.inboundRecords + pass.reportFiles > 0 {
             let message =
                 "retention: erased \(pass.closedCases) closed case(s), removed \(pass.inboundFiles) inbound mail "
-                + "and \(pass.reportFiles) report file(s)"
+                + "(\(pass.inboundRecords) inbox record(s)) and \(pass.reportFiles) report file(s)"
             logger.notice(
                 "\(message)",
                 metadata: [

@@ -18,6 +18,11 @@ public protocol CaseErasure: Sendable {
     /// Wipes what erasures freed from the storage's files (SQLite: `VACUUM` and a WAL
     /// checkpoint; PostgreSQL: its own vacuum does it). Once after a batch of erasures.
     func compact() async throws
+
+    /// Forgets the inbox records on no case (unmatched or dismissed) received at or before
+    /// `cutoff` — who wrote, the subject, an excerpt — as retention removes their mail copies
+    /// (`retention.inbound_mail`); returns how many. Records on a case go with their case.
+    func forgetInbound(receivedBefore cutoff: Date) async throws -> Int
 }
 
 /// What an erasure found outside the case row, for the files beside the database.

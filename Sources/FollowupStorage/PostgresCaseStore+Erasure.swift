@@ -52,6 +52,13 @@ extension PostgresCaseStore: CaseErasure {
         }
     }
 
+    public func forgetInbound(receivedBefore cutoff: Date) async throws -> Int {
+        let seconds = cutoff.timeIntervalSince1970
+        return try await rows(
+            "DELETE FROM inbox WHERE state IN ('unmatched', 'dismissed') AND received_at <= \(seconds) RETURNING id"
+        ).count
+    }
+
     /// Nothing to do here: PostgreSQL reclaims old row versions itself (autovacuum).
     public func compact() async throws {}
 }

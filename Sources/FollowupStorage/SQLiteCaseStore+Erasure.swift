@@ -52,6 +52,15 @@ extension SQLiteCaseStore: CaseErasure {
         return records
     }
 
+    public func forgetInbound(receivedBefore cutoff: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM inbox WHERE state IN ('unmatched', 'dismissed') AND received_at <= ?",
+                arguments: [cutoff.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
     /// Rebuilds the file from its live rows (`VACUUM`) and empties the WAL: old versions of
     /// erased rows no longer sit in free space or in the log.
     public func compact() async throws {

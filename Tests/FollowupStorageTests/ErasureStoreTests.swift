@@ -51,6 +51,36 @@ import Testing
         }
     }
 
+    /// Retention forgets inbox records on no case received before its cutoff; newer ones and
+    /// those on a case stay.
+    @Test(arguments: StoreEngine.allCases)
+    func oldInboxRecordsOnNoCaseAreForgotten(engine: StoreEngine) async throws {
+        try await engine.withStore { store, _ in
+            let subject = try await StoreFixture.open(store, 1)
+            func record(_ id: String, daysAgo: Double, state: InboundRecord.State, on caseID: CaseID? = nil)
+                -> InboundRecord
+            {
+                InboundRecord(
+                    id: id, receivedAt: Self.t0.addingTimeInterval(-daysAgo * 86_400), from: "x@cliente.example",
+                    subject: "Pedido de \(id)", messageID: nil, kind: .reply, state: state, caseID: caseID,
+                    reason: "", excerpt: "texto", file: id)
+            }
+            for item in [
+                record("old-unmatched", daysAgo: 100, state: .unmatched),
+                record("old-dismissed", daysAgo: 100, state: .dismissed),
+                record("new-unmatched", daysAgo: 10, state: .unmatched),
+                record("old-on-case", daysAgo: 100, state: .recorded, on: subject.id),
+            ] {
+                #expect(try await store.recordInbound(item, onCase: nil))
+            }
+            let eraser = try #require(store as? any CaseErasure)
+            let forgotten = try await eraser.forgetInbound(receivedBefore: Self.t0.addingTimeInterval(-90 * 86_400))
+            #expect(forgotten == 2)
+            let left = try await store.inbox(state: nil, limit: 10).map(\.id).sorted()
+            #expect(left == ["new-unmatched", "old-on-case"])
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases)
     func anErasurePreparedFromAStaleCaseIsRefused(engine: StoreEngine) async throws {
         try await engine.withStore { store, _ in
