@@ -12,8 +12,8 @@ import Testing
 @Suite(.serialized) struct JournalStoryTests {
     static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
-    static func story(pid: Int32, case id: String) throws -> [[String: Any]] {
-        try JournalTests.journal(["-o", "json", "--no-pager", "_PID=\(pid)", "FOLLOWUP_CASE=\(id)"])
+    static func story(pid: JournalProcess, case id: String) throws -> [[String: Any]] {
+        try JournalTests.journal(["-o", "json", "--no-pager"] + pid.match + ["FOLLOWUP_CASE=\(id)"])
             .split(separator: "\n").compactMap {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }
@@ -66,7 +66,7 @@ import Testing
         try yaml.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
         let daemon = try workspace.startDaemon()
         defer { _ = daemon.terminate() }
-        let pid = daemon.process.processIdentifier
+        let pid = JournalProcess(daemon)
         let socket = workspace.directory.appendingPathComponent("control.sock").path
         #expect(try await eventually { (try? RawClient.request(socket, "GET", "/v1/status").status) == 200 })
 
@@ -120,7 +120,7 @@ import Testing
             #expect(catalog.contains("-- \(id)\n") && catalog.contains("-- \(id) pt_BR\n"), "\(id) in the catalog")
         }
         // The sensitive case's note stays out of the journal.
-        let everything = try JournalTests.journal(["-o", "json", "--no-pager", "_PID=\(pid)"])
+        let everything = try JournalTests.journal(["-o", "json", "--no-pager"] + pid.match)
         #expect(!everything.contains("hunter2"))
     }
 
@@ -140,7 +140,7 @@ import Testing
         try await DaemonLifecycleTests().openCases(
             1000, sentAt: Date().addingTimeInterval(-7200), resendAfter: 3600, reportAfter: 10_800, in: store)
         let daemon = try workspace.startDaemon()
-        let pid = daemon.process.processIdentifier
+        let pid = JournalProcess(daemon)
         let drained = try await eventually(timeout: 240) {
             let counts = try await store.counts()
             return counts.stages[.resend] == 1000 && (counts.outbox[.pending] ?? 0) == 0
@@ -149,13 +149,16 @@ import Testing
         #expect(daemon.terminate() == 0)
         #expect(
             try await eventually(timeout: 30) {
-                try JournalTests.entries(pid: pid).contains { ($0["MESSAGE"] as? String) == "followupd stopped" }
+                try JournalTests.entries(of: pid).contains { ($0["MESSAGE"] as? String) == "followupd stopped" }
             })
-        let entries = try JournalTests.entries(pid: pid)
+        let entries = try JournalTests.entries(of: pid)
         let summaries = entries.filter { $0["MESSAGE_ID"] as? String == JournalEvent.stages.messageID }
         #expect(summaries.compactMap { Int($0["FOLLOWUP_COUNT"] as? String ?? "") }.reduce(0, +) == 1000)
         #expect(!entries.contains { $0["MESSAGE_ID"] as? String == JournalEvent.resent.messageID })
-        #expect(!entries.contains { $0["FOLLOWUP_CASE"] != nil }, "no line on any case")
+        #expect(
+            !entries.contains { $0["FOLLOWUP_CASE"] != nil },
+            "no line on any case: \(entries.filter { $0["FOLLOWUP_CASE"] != nil }.prefix(3).map { "\($0["MESSAGE"] ?? "") \($0["MESSAGE_ID"] ?? "") \($0["FOLLOWUP_EVENT"] ?? "")" })"
+        )
         #expect(entries.count < 100, "summaries, not lines: \(entries.count) entries")
     }
 

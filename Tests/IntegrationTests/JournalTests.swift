@@ -45,8 +45,8 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func entries(pid: Int32) throws -> [[String: Any]] {
-        try journal(["-o", "json", "--no-pager", "_PID=\(pid)"]).split(separator: "\n").compactMap {
+    static func entries(of process: JournalProcess) throws -> [[String: Any]] {
+        try journal(["-o", "json", "--no-pager"] + process.match).split(separator: "\n").compactMap {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
     }
@@ -76,19 +76,19 @@ import Testing
         )
         _ = try RawClient.request(socket, "POST", "/v1/cases/FU-1/notes", body: "{\"note\":\"\(secret)\"}")
         _ = try RawClient.request(socket, "POST", "/v1/cases/FU-1/reopen", body: #"{"reason":"x"}"#)
-        let pid = daemon.process.processIdentifier
+        let pid = JournalProcess(daemon)
         #expect(daemon.terminate() == 0)
 
         let found = try await eventually(timeout: 15) {
-            try Self.entries(pid: pid).contains { ($0["MESSAGE"] as? String) == "followupd stopped" }
+            try Self.entries(of: pid).contains { ($0["MESSAGE"] as? String) == "followupd stopped" }
         }
         #expect(found, "the daemon's entries reach the journal")
-        let entries = try Self.entries(pid: pid)
+        let entries = try Self.entries(of: pid)
         #expect(entries.allSatisfy { ($0["SYSLOG_IDENTIFIER"] as? String) == "followupd" })
         #expect(entries.allSatisfy { $0["CODE_FILE"] != nil && $0["CODE_LINE"] != nil && $0["CODE_FUNC"] != nil })
 
         // One case's story through FOLLOWUP_CASE.
-        let story = try Self.journal(["-o", "json", "--no-pager", "_PID=\(pid)", "FOLLOWUP_CASE=FU-1"])
+        let story = try Self.journal(["-o", "json", "--no-pager"] + pid.match + ["FOLLOWUP_CASE=FU-1"])
             .split(separator: "\n").compactMap {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }
@@ -113,7 +113,7 @@ import Testing
         }
 
         // Sensitive text never reaches the journal.
-        let everything = try Self.journal(["-o", "json", "--no-pager", "_PID=\(pid)"])
+        let everything = try Self.journal(["-o", "json", "--no-pager"] + pid.match)
         #expect(!everything.contains(secret))
     }
 
@@ -131,4 +131,21 @@ import Testing
         let shown = try Self.journal(["--dump-catalog", JournalEvent.reloadRefused.messageID])
         #expect(shown.contains("The running configuration stays in force"))
     }
+}
+
+/// A daemon's entries in the journal: its `_PID`, from a little before it started. PIDs are
+/// reused (pid_max is 32768 here) and the journal keeps the entries of earlier test runs, so
+/// `_PID` alone also matched older processes that had the same number (a storm test counted
+/// 119 entries on cases that were not its daemon's).
+struct JournalProcess {
+    let pid: Int32
+    let since: Date
+
+    init(_ daemon: DaemonProcess) {
+        pid = daemon.process.processIdentifier
+        since = Date().addingTimeInterval(-5)
+    }
+
+    /// The journalctl arguments that select this process's entries.
+    var match: [String] { ["_PID=\(pid)", "--since", "@\(Int(since.timeIntervalSince1970))"] }
 }
