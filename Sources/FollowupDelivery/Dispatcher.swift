@@ -167,10 +167,13 @@ public final class Dispatcher: Service {
         }
         try await store.recordDeliveries(records)
         let full = claimed.count >= batchSize
-        let flowing = recentTotal(now: finished) + batch.count > Self.bulkThreshold
+        // Judged on what the pass took, before a storm's notifications to one recipient were
+        // folded into a digest: 200 claimed and folded into 100 messages are still a storm
+        // (the fold made a thousand-case storm log 99 lines on cases).
+        let flowing = recentTotal(now: finished) + claimed.count > Self.bulkThreshold
         let bulk = passGoesOn.withLock { previous in
             defer { previous = full }
-            return previous || flowing || batch.count > Self.bulkThreshold
+            return previous || flowing || claimed.count > Self.bulkThreshold
         }
         if !bulk {
             for (message, record) in zip(batch, records) where record.next == .delivered {
