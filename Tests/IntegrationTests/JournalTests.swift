@@ -135,8 +135,7 @@ import Testing
 
 /// A daemon's entries in the journal: its `_PID`, from a little before it started. PIDs are
 /// reused (pid_max is 32768 here) and the journal keeps the entries of earlier test runs, so
-/// `_PID` alone also matched older processes that had the same number (a storm test counted
-/// 119 entries on cases that were not its daemon's).
+/// `_PID` alone could also match an older process that had the same number.
 struct JournalProcess {
     let pid: Int32
     let since: Date
