@@ -4,6 +4,8 @@ import Foundation
 final class DaemonProcess {
     let process = Process()
     let stderrFile: URL
+    /// When the process was started (a journal query's `--since`).
+    let started = Date()
 
     /// The built `followupd` next to the test bundle (or `$FOLLOWUPD_BIN`).
     static var binary: URL {

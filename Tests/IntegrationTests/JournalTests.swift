@@ -142,7 +142,7 @@ struct JournalProcess {
 
     init(_ daemon: DaemonProcess) {
         pid = daemon.process.processIdentifier
-        since = Date().addingTimeInterval(-5)
+        since = daemon.started.addingTimeInterval(-1)
     }
 
     /// The journalctl arguments that select this process's entries.
