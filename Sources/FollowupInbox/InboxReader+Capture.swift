@@ -34,18 +34,7 @@ extension InboxReader {
         let at = min(message.date ?? clock.now(), clock.now())
         let tagged = CaseTag.find(in: message.subject)
         var caseID = tagged
-        if caseID == nil {
-            for id in message.threadIDs {
-                if let found = CaseTag.fromMessageID(id) {
-                    caseID = found
-                    break
-                }
-                if let found = try await store.caseID(forMessageID: id) {
-                    caseID = found
-                    break
-                }
-            }
-        }
+        if caseID == nil { caseID = try await self.caseID(inThread: message.threadIDs) }
         if let caseID {
             guard let subject = try await store.findCase(caseID) else {
                 record.reason = "captured mail from \(person.name) names \(caseID), which does not exist"
@@ -71,9 +60,7 @@ extension InboxReader {
                 person: person.name)
         }
         let waiting = "open it with followupctl inbox open \(record.id)"
-        guard let partnerAddress = recipients.first(where: { desk.configuredPartner(forAddress: $0) != nil }),
-            let partner = desk.configuredPartner(forAddress: partnerAddress)
-        else {
+        guard let partner = recipients.lazy.compactMap({ self.desk.configuredPartner(forAddress: $0) }).first else {
             record.reason =
                 "captured mail from \(person.name): no recipient is a configured partner's address "
                 + "(partners[].emails or domains); \(waiting) --partner NAME --partner-email ADDRESS"

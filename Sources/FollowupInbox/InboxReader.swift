@@ -195,17 +195,7 @@ public final class InboxReader: Service {
             // A report not from the mail system still names the case, for a person to judge.
             ids.append(original)
         }
-        var caseID: CaseID?
-        for id in ids {
-            if let found = CaseTag.fromMessageID(id) {
-                caseID = found
-                break
-            }
-            if let found = try await store.caseID(forMessageID: id) {
-                caseID = found
-                break
-            }
-        }
+        var caseID = try await caseID(inThread: ids)
         if caseID == nil { caseID = CaseTag.find(in: message.subject) }
         var record = record(of: message, file: file)
         record.caseID = caseID
@@ -226,6 +216,16 @@ public final class InboxReader: Service {
         if subject.isSensitive { record.excerpt = nil }
         let effect = command(for: message, kind: kind, on: subject, record: &record, checkSender: true)
         return (record, effect)
+    }
+
+    /// The case the first of `ids` that names one belongs to: one of our own Message-IDs
+    /// (`FU-12.…@host`), or one storage knows (a case's first request, a resend).
+    func caseID(inThread ids: [String]) async throws -> CaseID? {
+        for id in ids {
+            if let found = CaseTag.fromMessageID(id) { return found }
+            if let found = try await store.caseID(forMessageID: id) { return found }
+        }
+        return nil
     }
 
     /// The inbox record of `message`, before it is matched: a reply, unmatched, on no case.
