@@ -205,14 +205,17 @@ let package = Package(
             name: "FollowupConfigTests", dependencies: ["FollowupConfig", "FollowupCore"],
             swiftSettings: swiftSettings),
         // A throw-away PostgreSQL cluster the test suites share (never part of a product).
-        .target(name: "FollowupTestSupport", dependencies: ["CSpawn"], swiftSettings: swiftSettings),
+        .target(
+            name: "FollowupTestSupport",
+            dependencies: ["CSpawn", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupStorageTests", dependencies: ["FollowupStorage", "FollowupCore", "FollowupTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "FollowupEngineTests",
             dependencies: [
-                "FollowupEngine", "FollowupStorage", "FollowupCore", "FollowupConfig",
+                "FollowupEngine", "FollowupStorage", "FollowupCore", "FollowupConfig", "FollowupTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

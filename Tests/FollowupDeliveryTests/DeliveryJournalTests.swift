@@ -3,44 +3,15 @@ import FollowupCore
 import FollowupDelivery
 import FollowupEngine
 import FollowupStorage
+import FollowupTestSupport
 import Foundation
 import Logging
-import Synchronization
 import Testing
 
 /// What the delivery worker logs (SPEC §6.8 correction): each notification delivered in a
 /// small pass is one entry on its case; a pass of more than 100 logs its summary only.
 @Suite struct DeliveryJournalTests {
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
-
-    /// Keeps the metadata of every entry logged through it.
-    final class Captured: Sendable {
-        let entries = Mutex<[[String: String]]>([])
-
-        var all: [[String: String]] { entries.withLock { $0 } }
-
-        var delivered: [[String: String]] {
-            all.filter { $0["followup.event"] == "notification_delivered" && $0["followup.notification"] != nil }
-        }
-
-        struct Handler: LogHandler {
-            let sink: Captured
-            var metadata: Logger.Metadata = [:]
-            var logLevel: Logger.Level = .trace
-
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-
-            func log(event: LogEvent) {
-                var merged = metadata
-                if let extra = event.metadata { merged.merge(extra) { $1 } }
-                let entry = merged.mapValues { "\($0)" }
-                sink.entries.withLock { $0.append(entry) }
-            }
-        }
-    }
 
     @Test func smallPassesTellEachDeliveryAndBulkPassesOnlyTheSummary() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)")
@@ -57,11 +28,11 @@ import Testing
         let rulebooks = RulebookHolder(Rulebook(configuration))
         let clock = ManualClock(now: t0)
         let desk = Desk(store: store, rulebooks: rulebooks, clock: clock, doorbell: Doorbell(), logger: quiet)
-        let captured = Captured()
+        let captured = CapturedLog()
         // A batch of 102: one full batch of priority requests is a bulk pass.
         let dispatcher = Dispatcher(
             store: store, rulebooks: rulebooks, carrier: DispatcherTests.ScriptedCarrier(), clock: clock,
-            doorbell: Doorbell(), logger: Logger(label: "test") { _ in Captured.Handler(sink: captured) },
+            doorbell: Doorbell(), logger: captured.logger(),
             batchSize: 102)
         func open(_ n: Int) async throws {
             _ = try await desk.open(
@@ -83,7 +54,7 @@ import Testing
         for n in 2...103 { try await open(n) }
         while try await dispatcher.runDue(now: clock.now()) {}
         #expect(captured.delivered.count == 1, "no entry per notification in a bulk pass")
-        let summaries = captured.all.filter { $0["followup.count"] != nil }
+        let summaries = captured.all.map(\.metadata).filter { $0["followup.count"] != nil }
         #expect(summaries.compactMap { Int($0["followup.count"] ?? "") }.reduce(0, +) == 103)
 
         // Within the minute of the storm a small pass is still part of it; a minute later the
@@ -107,5 +78,14 @@ import Testing
         #expect(
             captured.delivered.count == 2 + 100,
             "a line each for the first hundred of the minute, then summaries: \(captured.delivered.count)")
+    }
+}
+
+extension CapturedLog {
+    /// The metadata of each entry telling one notification delivered.
+    var delivered: [[String: String]] {
+        all.map(\.metadata).filter {
+            $0["followup.event"] == "notification_delivered" && $0["followup.notification"] != nil
+        }
     }
 }

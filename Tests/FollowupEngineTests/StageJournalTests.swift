@@ -2,9 +2,9 @@ import FollowupConfig
 import FollowupCore
 import FollowupEngine
 import FollowupStorage
+import FollowupTestSupport
 import Foundation
 import Logging
-import Synchronization
 import Testing
 
 /// What the scheduler logs of the stages it carries out (SPEC §6.8 correction): each stage of
@@ -13,44 +13,9 @@ import Testing
 @Suite struct StageJournalTests {
     static let t0 = SchedulerTests.t0
 
-    /// Keeps every log entry made through it, with its metadata.
-    final class Captured: Sendable {
-        struct Entry: Sendable {
-            var level: Logger.Level
-            var message: String
-            var metadata: [String: String]
-        }
-        let entries = Mutex<[Entry]>([])
-
-        var all: [Entry] { entries.withLock { $0 } }
-
-        func logger() -> Logger {
-            Logger(label: "test") { _ in Handler(sink: self) }
-        }
-
-        struct Handler: LogHandler {
-            let sink: Captured
-            var metadata: Logger.Metadata = [:]
-            var logLevel: Logger.Level = .trace
-
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-
-            func log(event: LogEvent) {
-                var merged = metadata
-                if let extra = event.metadata { merged.merge(extra) { $1 } }
-                let entry = Entry(
-                    level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" })
-                sink.entries.withLock { $0.append(entry) }
-            }
-        }
-    }
-
     struct Rig {
         let base: SchedulerTests.Rig
-        let captured = Captured()
+        let captured = CapturedLog()
         let scheduler: Scheduler
 
         init(configuration: Configuration = SchedulerTests.Rig.configuration) throws {
@@ -67,7 +32,7 @@ import Testing
         }
 
         /// The entries logged on a case (with `followup.case`).
-        var perCase: [Captured.Entry] { captured.all.filter { $0.metadata["followup.case"] != nil } }
+        var perCase: [CapturedLog.Entry] { captured.all.filter { $0.metadata["followup.case"] != nil } }
     }
 
     @Test func eachStageOfASmallPassIsOneEntryOnItsCase() async throws {
