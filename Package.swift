@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // The desk's rules: cases, cycles, calendars, the state machine. Foundation only, no I/O.
@@ -65,6 +67,7 @@ let package = Package(
             name: "FollowupEngine",
             dependencies: [
                 "FollowupCore", "FollowupStorage", "FollowupConfig",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -133,12 +136,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web application (§6.9): sign-in, sessions, one-click acknowledgement and the desk's
+        // pages, served by Hummingbird; every change goes through the control API's routes.
+        .target(
+            name: "FollowupWeb",
+            dependencies: [
+                "FollowupCore", "FollowupAPI", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupControl",
+                "FollowupDelivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.embedInCode("Templates")],
+            swiftSettings: swiftSettings
+        ),
         // The running daemon: storage, scheduler, control socket and signals in one service group.
         .target(
             name: "FollowupDaemon",
             dependencies: [
                 "FollowupCore", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupControl", "FollowupAPI",
-                "FollowupSystemd", "FollowupDelivery", "FollowupReports", "FollowupInbox",
+                "FollowupSystemd", "FollowupDelivery", "FollowupReports", "FollowupInbox", "FollowupWeb",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

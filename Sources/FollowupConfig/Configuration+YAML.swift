@@ -97,7 +97,7 @@ struct ConfigurationReader {
     /// The top-level sections.
     static let sections = [
         "storage", "control", "metrics", "policy", "calendar", "notifications", "mail", "webhooks", "leaders",
-        "owners", "partners", "inbound", "reports", "log", "desk", "tickets", "retention",
+        "owners", "partners", "inbound", "reports", "log", "desk", "tickets", "retention", "web",
     ]
 
     /// The configuration a document describes; `nil` or null (an empty file) gives the defaults.
@@ -133,6 +133,7 @@ struct ConfigurationReader {
         if let node = top["retention"] { configuration.retention = try retention(node) }
         if let node = top["desk"] { configuration.desk = try desk(node) }
         if let node = top["tickets"] { configuration.tickets = try tickets(node) }
+        if let node = top["web"] { configuration.web = try web(node) }
         try checkReferences(&configuration)
         return configuration
     }

@@ -80,24 +80,32 @@ extension ConfigurationReader {
     func metrics(_ node: ConfigurationNode) throws(ConfigurationError) -> MetricsSettings {
         let map = try node.mapping(known: ["listen"])
         guard let listen = map["listen"] else { return .default }
-        let text = try listen.nonEmptyText(expected: "an address such as 127.0.0.1:9464")
+        return try address(listen, example: "127.0.0.1:9464", loopbackOnly: true)
+    }
+
+    /// A TCP listener's `HOST:PORT` (`[::1]:PORT` for IPv6); with `loopbackOnly`, a loopback host.
+    func address(_ listen: ConfigurationNode, example: String, loopbackOnly: Bool) throws(ConfigurationError)
+        -> MetricsSettings
+    {
+        let text = try listen.nonEmptyText(expected: "an address such as \(example)")
         let host: Substring
         let port: Substring
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
             host = text[text.index(after: text.startIndex)..<close]
             let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":") else { throw listen.error("\"\(text)\" has no port: write [::1]:9464") }
+            guard rest.hasPrefix(":") else { throw listen.error("\"\(text)\" has no port: write \(example)") }
             port = rest.dropFirst()
         } else if let colon = text.lastIndex(of: ":"), text.firstIndex(of: ":") == colon {
             host = text[..<colon]
             port = text[text.index(after: colon)...]
         } else {
-            throw listen.error("\"\(text)\" is not HOST:PORT: write 127.0.0.1:9464 or [::1]:9464")
+            throw listen.error("\"\(text)\" is not HOST:PORT: write \(example) or [::1]:\(example.split(separator: ":").last ?? "")")
         }
         guard let number = UInt16(port), number > 0 else {
             throw listen.error("\"\(port)\" is not a TCP port (1-65535)")
         }
-        guard Self.isLoopback(String(host)) else {
+        guard !host.isEmpty else { throw listen.error("\"\(text)\" has no host: write \(example)") }
+        guard !loopbackOnly || Self.isLoopback(String(host)) else {
             throw listen.error(
                 "\"\(host)\" is not a loopback address: /metrics and /healthz have no authentication, "
                     + "so they listen on 127.0.0.1, [::1] or localhost only")

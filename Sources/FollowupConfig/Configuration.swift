@@ -51,6 +51,8 @@ public struct Configuration: Sendable, Equatable {
     public var tickets: TicketSettings
     /// How long data is kept before it is erased in the background (`retention`, §6.10).
     public var retention = RetentionSettings()
+    /// The web application (§6.9); `nil` when `web` is absent (off by default).
+    public var web: WebSettings?
 
     /// A configuration from its parts; every part defaults to what an empty file gives.
     ///
@@ -174,6 +176,7 @@ public struct Configuration: Sendable, Equatable {
     public func reloadRefusal(comparedTo running: Configuration) -> String? {
         if storage != running.storage { return "storage changed: restart required" }
         if control != running.control { return "control changed: restart required" }
+        if web?.listen != running.web?.listen { return "web.listen changed: restart required" }
         return nil
     }
 

@@ -192,7 +192,7 @@ extension ControlAPI {
         guard !key.isEmpty, key.count <= 200 else {
             throw FollowupError.invalid("Idempotency-Key", "must be 1 to 200 characters")
         }
-        let scoped = "\(peer.uid) \(request.method.rawValue) \(Self.canonicalPath(request.path)) \(key)"
+        let scoped = "\(peer.scope) \(request.method.rawValue) \(Self.canonicalPath(request.path)) \(key)"
         await forgetOldAnswers()
         if let stored = try await store.storedAnswer(for: scoped) { return Self.replay(stored) }
         do {

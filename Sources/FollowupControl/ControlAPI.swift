@@ -166,7 +166,9 @@ public struct ControlAPI: HTTPResponder {
         guard let connected = peer else { return try await metricsResponse() }
         // Who records: the person (owner or leader) whose login the peer has, else the login.
         var peer = connected
-        peer.name = rulebooks.current.configuration.person(withLogin: connected.name) ?? connected.name
+        if connected.web == nil {
+            peer.name = rulebooks.current.configuration.person(withLogin: connected.name) ?? connected.name
+        }
         switch route {
         case "/v1/status": return try Self.json(.ok, await statusJSON())
         case "/metrics": return try await metricsResponse()

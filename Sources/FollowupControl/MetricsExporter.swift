@@ -23,7 +23,7 @@ public struct MetricsExporter: Sendable {
     }
 
     /// Records one answered request.
-    func record(route: String, status: UInt, since start: ContinuousClock.Instant) {
+    public func record(route: String, status: UInt, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         Metrics.Timer(
             label: "followupd_request_duration_seconds", dimensions: [("route", route)], factory: factory

@@ -16,6 +16,8 @@ public struct Peer: Sendable, Hashable, CustomStringConvertible {
     public var groups: Set<gid_t>
     /// The login name of `uid` (the `by` of what the peer records), or `uid:N` when unknown.
     public var name: String
+    /// For a request from a web session: who signed in and the role decided then; nil on the socket.
+    public var web: WebCaller?
 
     public init(uid: uid_t, gid: gid_t, pid: pid_t, groups: Set<gid_t>, name: String) {
         self.uid = uid
@@ -25,7 +27,19 @@ public struct Peer: Sendable, Hashable, CustomStringConvertible {
         self.name = name
     }
 
-    public var description: String { "\(name) (uid \(uid), pid \(pid))" }
+    public var description: String {
+        web.map { "\(name) (web: \($0.login))" } ?? "\(name) (uid \(uid), pid \(pid))"
+    }
+
+    /// A web session's caller: `name` is the person, the role is the session's.
+    public static func web(login: String, person: String, role: Role) -> Peer {
+        var peer = Peer(uid: uid_t.max, gid: gid_t.max, pid: 0, groups: [], name: person)
+        peer.web = WebCaller(login: login, role: role)
+        return peer
+    }
+
+    /// What keeps one caller's idempotency keys apart from another's: the uid, or the web login.
+    public var scope: String { web.map { "web:\($0.login)" } ?? "\(uid)" }
 
     /// Reads the peer of a connected Unix socket channel.
     static func read(from channel: any Channel) async throws -> Peer {
@@ -139,6 +153,7 @@ public struct AccessPolicy: Sendable, Hashable {
     /// The role of a peer: root and the daemon's own user always admin, else the highest role
     /// one of its groups has.
     public func role(of peer: Peer) -> Role {
+        if let web = peer.web { return web.role }
         if peer.uid == 0 || peer.uid == ownUID { return .admin }
         let byGroup = groups.filter { !peer.groups.isDisjoint(with: $0.value) }.keys.max() ?? .none
         return max(byGroup, everyone)
@@ -151,6 +166,17 @@ public struct AccessPolicy: Sendable, Hashable {
         var buffer = [CChar](repeating: 0, count: 4096)
         guard getgrnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
         return entry.gr_gid
+    }
+}
+
+/// Who a web request comes from (§6.9): the signed-in login and the role decided at sign-in.
+public struct WebCaller: Sendable, Hashable {
+    public var login: String
+    public var role: Role
+
+    public init(login: String, role: Role) {
+        self.login = login
+        self.role = role
     }
 }
 

@@ -1,4 +1,5 @@
 import FollowupConfig
+import FollowupEngine
 import FollowupMail
 import Foundation
 

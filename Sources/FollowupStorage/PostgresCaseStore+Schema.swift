@@ -170,6 +170,8 @@ extension PostgresCaseStore {
                 "CREATE INDEX inbox_state ON inbox (state, received_at)",
                 "CREATE TABLE message_ids (message_id TEXT PRIMARY KEY, case_id BIGINT NOT NULL)",
             ]),
+        Migration(
+            version: 4, name: "web accounts, sessions, pending sign-ins, secrets", sql: PostgresCaseStore.webTables),
     ]
 
     /// Applies the pending migrations in one transaction on a connection of its own, under

@@ -149,6 +149,9 @@ extension SQLiteCaseStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v6: web accounts, sessions, pending sign-ins, secrets") { db in
+            try db.execute(sql: SQLiteCaseStore.webTables)
+        }
         return migrator
     }
 }
