@@ -245,7 +245,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "FollowupCore", "FollowupStorage", "FollowupAPI", "FollowupControl", "FollowupSystemd",
-                "FollowupTestSupport", "CSpawn",
+                "FollowupTestSupport", "CSpawn", "FollowupDelivery",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
