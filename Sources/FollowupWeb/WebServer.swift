@@ -15,6 +15,9 @@ import ServiceLifecycle
 public struct WebServer: Service {
     let settings: WebSettings
     let application: Application<RouterResponder<WebContext>>
+    let accounts: any AccountStore
+    let clock: any WallClock
+    let logger: Logger
 
     /// Everything the web application works with.
     public struct Parts: Sendable {
@@ -45,6 +48,9 @@ public struct WebServer: Service {
     /// The server for `settings`; `onListening` runs once it accepts connections.
     public init(settings: WebSettings, parts: Parts, onListening: @escaping @Sendable () async -> Void = {}) throws {
         self.settings = settings
+        accounts = parts.accounts
+        clock = parts.clock
+        logger = parts.logger
         let routes = try WebRoutes(parts: parts)
         let router = Router(context: WebContext.self)
         router.add(middleware: WebMetricsMiddleware(metrics: parts.metrics))
@@ -57,8 +63,29 @@ public struct WebServer: Service {
             logger: parts.logger)
     }
 
+    /// Serves until graceful shutdown; meanwhile, once an hour, forgets expired sessions and
+    /// sign-ins the identity provider never answered.
     public func run() async throws {
-        try await application.run()
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await application.run() }
+            group.addTask { await pruneSessions() }
+        }
+    }
+
+    private func pruneSessions() async {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let removed = try await accounts.pruneSessions(before: clock.now())
+                    if removed > 0 {
+                        logger.debug("expired sessions forgotten", metadata: ["followup.count": "\(removed)"])
+                    }
+                } catch {
+                    logger.warning("expired sessions not forgotten", metadata: ["followup.error": "\(error)"])
+                }
+                try? await clock.sleep(until: clock.now().addingTimeInterval(3600))
+            }
+        }
     }
 }
 
