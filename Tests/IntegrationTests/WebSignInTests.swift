@@ -104,7 +104,8 @@ import Testing
     }
 
     @Test func formsAndChangesNeedTheirCSRFToken() async throws {
-        try await Self.withWebDaemon { workspace, ctl, port in
+        let metricsPort = WebClient.freePort()
+        try await Self.withWebDaemon(extra: "metrics:\n  listen: 127.0.0.1:\(metricsPort)\n") { workspace, ctl, port in
             try Self.addUser(ctl, "joana", role: "technician", password: "senha-da-joana-1")
             let browser = WebClient(port: port, directory: workspace.directory)
             let noCookie = try browser.send(
@@ -123,6 +124,10 @@ import Testing
             #expect(opened.body.contains(#""owner":"joana""#), "recorded as the signed-in person")
             let anonymous = WebClient(port: port, directory: workspace.directory)
             #expect(try anonymous.get("/v1/status").status == 401)
+            // The web listener's requests are in the daemon's /metrics.
+            let metrics = try WebClient(port: metricsPort, directory: workspace.directory).get("/metrics").body
+            #expect(metrics.contains(#"route="web POST /sign-in""#), "\(metrics.prefix(3000))")
+            #expect(metrics.contains(#"route="web GET /account",status="200""#))
         }
     }
 
