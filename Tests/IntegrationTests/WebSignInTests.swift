@@ -103,6 +103,27 @@ import Testing
         }
     }
 
+    @Test func oneAddressIsSlowedAfterTwentyFailuresWhateverTheLogins() async throws {
+        try await Self.withWebDaemon { workspace, ctl, port in
+            try Self.addUser(ctl, "joana", role: "technician", password: "senha-da-joana-1")
+            let browser = WebClient(port: port, directory: workspace.directory)
+            for attempt in 1...20 {
+                #expect(try browser.signIn("ninguem-\(attempt)", "qualquer-coisa-1").status == 401)
+            }
+            let slowed = try browser.signIn("joana", "senha-da-joana-1")
+            #expect(slowed.status == 429, "the 21st try from the address waits, even with a right password")
+            #expect(slowed.body.contains("Muitas tentativas deste endereço"))
+        }
+    }
+
+    @Test func thePagesSpeakTheDesksLanguage() async throws {
+        try await Self.withWebDaemon(extra: "reports:\n  locale: en\n") { workspace, _, port in
+            let page = try WebClient(port: port, directory: workspace.directory).get("/sign-in")
+            #expect(page.body.contains(#"<html lang="en">"#))
+            #expect(page.body.contains("<h1>Sign in</h1>"))
+        }
+    }
+
     @Test func formsAndChangesNeedTheirCSRFToken() async throws {
         let metricsPort = WebClient.freePort()
         try await Self.withWebDaemon(extra: "metrics:\n  listen: 127.0.0.1:\(metricsPort)\n") { workspace, ctl, port in
