@@ -145,6 +145,7 @@ let package = Package(
                 "FollowupCore", "FollowupAPI", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupControl",
                 "FollowupDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -5,6 +5,7 @@ import FollowupEngine
 import FollowupStorage
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -55,8 +56,13 @@ public struct WebServer: Service {
         let router = Router(context: WebContext.self)
         router.add(middleware: WebMetricsMiddleware(metrics: parts.metrics))
         routes.register(on: router)
+        // An idle or stalled connection is closed after a minute; heads are kept small.
+        let channel = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(60),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))
         application = Application(
-            router: router,
+            router: router, server: .http1(configuration: channel),
             configuration: .init(
                 address: .hostname(settings.listen.host, port: Int(settings.listen.port)), serverName: "followupd"),
             onServerRunning: { _ in await onListening() },
