@@ -15,8 +15,13 @@ public protocol CaseErasure: Sendable {
     ///   and the file names of the case's inbound mail copies.
     func erase(_ change: StoredChange, previousState: CaseState, patterns: [String]) async throws -> ErasedRecords
 
+    /// What ``erase(_:previousState:patterns:)`` would reach for case `id` with `patterns`,
+    /// changing nothing (`followupctl erase --dry-run`): the same queries, read only.
+    func erasable(_ id: CaseID, patterns: [String]) async throws -> ErasedRecords
+
     /// Wipes what erasures freed from the storage's files (SQLite: `VACUUM` and a WAL
-    /// checkpoint; PostgreSQL: its own vacuum does it). Once after a batch of erasures.
+    /// checkpoint; PostgreSQL: `VACUUM FULL` of the tables erasures touch). Once after a batch
+    /// of erasures: it rewrites whole files.
     func compact() async throws
 
     /// Forgets the inbox records on no case (unmatched or dismissed) received at or before
@@ -27,7 +32,9 @@ public protocol CaseErasure: Sendable {
 
 /// What an erasure found outside the case row, for the files beside the database.
 public struct ErasedRecords: Sendable, Hashable {
+    /// The notifications whose payloads go (sorted ids).
     public var notifications: [String]
+    /// The file names of the case's inbound mail copies, as its inbox records name them.
     public var inboundFiles: [String]
 
     public init(notifications: [String] = [], inboundFiles: [String] = []) {
