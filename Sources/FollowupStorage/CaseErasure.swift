@@ -24,10 +24,28 @@ public protocol CaseErasure: Sendable {
     /// of erasures: it rewrites whole files.
     func compact() async throws
 
+    /// One page of what `retention.closed_cases` erases: closed cases not yet erased whose
+    /// last change is at or before `cutoff`, by that time then id, after `after` (the last
+    /// of the previous page), at most `limit`. Read through an index of closed cases by their
+    /// last change (`cases_closed`): a pass costs what is due, not every closed case.
+    func closedCases(changedBefore cutoff: Date, after: ClosedCaseKey?, limit: Int) async throws -> [ClosedCaseKey]
+
     /// Forgets the inbox records on no case (unmatched or dismissed) received at or before
     /// `cutoff` — who wrote, the subject, an excerpt — as retention removes their mail copies
     /// (`retention.inbound_mail`); returns how many. Records on a case go with their case.
     func forgetInbound(receivedBefore cutoff: Date) async throws -> Int
+}
+
+/// Where a closed case stands in retention's order: its last change (for a closed case, its
+/// closing unless something was recorded on it since), then its id.
+public struct ClosedCaseKey: Sendable, Hashable {
+    public var changedAt: Date
+    public var id: CaseID
+
+    public init(changedAt: Date, id: CaseID) {
+        self.changedAt = changedAt
+        self.id = id
+    }
 }
 
 /// What an erasure found outside the case row, for the files beside the database.
