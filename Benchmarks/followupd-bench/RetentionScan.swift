@@ -65,8 +65,8 @@ struct RetentionScan: AsyncParsableCommand {
         print(
             """
             retention: \(cases) closed cases, \(due) due; finding them (median of \(indexed.count)): \
-            index \(Self.seconds(index)) s, full scan \(Self.seconds(scan)) s (full scan / index = \
-            \(String(format: "%.0f", scan / index))x)
+            index \(String(format: "%.2f", index * 1000)) ms, full scan \(String(format: "%.0f", scan * 1000)) ms \
+            (full scan / index = \(String(format: "%.0f", scan / index))x)
             erasing the \(due) due: \(Self.seconds(erasing)) s; compacting the file: \(Self.seconds(compacting)) s
             a pass with the index: \(Self.seconds(index + erasing + compacting)) s; with the full scan: \
             \(Self.seconds(scan + erasing + compacting)) s
