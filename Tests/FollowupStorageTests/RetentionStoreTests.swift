@@ -7,7 +7,7 @@ import Testing
 
 /// What `retention.closed_cases` reads, in each engine: the closed cases not yet erased whose
 /// last change is past the cutoff, a page at a time, through the index of closed cases by
-/// their last change (`cases_closed`, schema v6 / 4) rather than a scan of every case.
+/// their last change (`cases_closed`, schema v7 / PostgreSQL 5) rather than a scan of every case.
 @Suite struct RetentionStoreTests {
     static let t0 = StoreFixture.t0
     static let day: TimeInterval = 86_400
