@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The desk's rules: cases, cycles, calendars, the state machine. Foundation only, no I/O.
@@ -144,6 +145,7 @@ let package = Package(
                 "FollowupCore", "FollowupAPI", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupControl",
                 "FollowupDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -243,7 +245,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "FollowupCore", "FollowupStorage", "FollowupAPI", "FollowupControl", "FollowupSystemd",
-                "FollowupTestSupport", "CSpawn",
+                "FollowupTestSupport", "CSpawn", "FollowupDelivery",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

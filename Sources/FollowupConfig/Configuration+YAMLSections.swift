@@ -99,7 +99,8 @@ extension ConfigurationReader {
             host = text[..<colon]
             port = text[text.index(after: colon)...]
         } else {
-            throw listen.error("\"\(text)\" is not HOST:PORT: write \(example) or [::1]:\(example.split(separator: ":").last ?? "")")
+            throw listen.error(
+                "\"\(text)\" is not HOST:PORT: write \(example) or [::1]:\(example.split(separator: ":").last ?? "")")
         }
         guard let number = UInt16(port), number > 0 else {
             throw listen.error("\"\(port)\" is not a TCP port (1-65535)")

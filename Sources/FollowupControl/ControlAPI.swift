@@ -42,6 +42,8 @@ public struct ControlAPI: HTTPResponder {
         "POST /v1/notifications/{id}/ack": .leader, "POST /v1/notifications/{id}/retry": .admin,
         "POST /v1/reload": .admin, "POST /v1/backup": .admin, "POST /v1/notify-test": .admin,
         "POST /v1/erase": .admin,
+        "GET /v1/users": .admin, "POST /v1/users": .admin, "POST /v1/users/{id}/password": .admin,
+        "POST /v1/users/{id}/disable": .admin,
         "GET /metrics": .reader,
     ]
 
@@ -69,13 +71,17 @@ public struct ControlAPI: HTTPResponder {
     let notifyTest: (@Sendable (NotifyTestBody, Peer) async throws -> NotifyTestJSON)?
     /// When stored idempotency answers were last pruned.
     let answerKeeping = AnswerKeeping()
+    /// The web's local accounts (`followupctl user …`).
+    let accounts: LocalAccounts?
 
     public init(
         desk: Desk, store: any CaseStore, rulebooks: RulebookHolder, access: AccessHolder, clock: any WallClock,
         status: StatusSource, metrics: MetricsExporter, reports: ReportRendererHolder, inbox: InboxReader? = nil,
         logger: Logger, reload: @escaping @Sendable () async -> ReloadJSON,
-        notifyTest: (@Sendable (NotifyTestBody, Peer) async throws -> NotifyTestJSON)? = nil
+        notifyTest: (@Sendable (NotifyTestBody, Peer) async throws -> NotifyTestJSON)? = nil,
+        accounts: LocalAccounts? = nil
     ) {
+        self.accounts = accounts
         self.notifyTest = notifyTest
         self.reports = reports
         self.inbox = inbox
@@ -227,6 +233,8 @@ public struct ControlAPI: HTTPResponder {
             return try await playbookRoute(route, request, segments: segments, peer: peer)
         case _ where route == "/v1/inbox" || route.hasPrefix("/v1/inbox/"):
             return try await inboxRoute(route, request, segments: segments, peer: peer)
+        case _ where route == "/v1/users" || route.hasPrefix("/v1/users/"):
+            return try await userRoute(route, request, segments: segments, peer: peer)
         case _ where route.hasPrefix("/v1/notices/"):
             return try await playbookRoute(route, request, segments: segments, peer: peer)
         default:
@@ -260,7 +268,7 @@ public struct ControlAPI: HTTPResponder {
     /// The route template of a path (`/v1/cases/{id}/notes`), or nil when none matches.
     static func template(of segments: [String]) -> String? {
         if segments.count >= 3, segments[0] == "v1",
-            ["cases", "notifications", "notices", "inbox"].contains(segments[1])
+            ["cases", "notifications", "notices", "inbox", "users"].contains(segments[1])
         {
             var parts = ["", "v1", segments[1], "{id}"]
             parts += segments.dropFirst(3)

@@ -8,6 +8,7 @@ import FollowupInbox
 import FollowupReports
 import FollowupStorage
 import FollowupSystemd
+import FollowupWeb
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -162,6 +163,9 @@ public struct Daemon: Sendable {
                     delivered: result == "delivered", result: result,
                     channel: body.webhook == nil ? "mail" : "webhook", recipient: body.webhook ?? body.mail ?? "",
                     httpStatus: detail.httpStatus, exitStatus: detail.exitStatus.map(Int.init), error: detail.error)
+            },
+            accounts: (store as? any AccountStore).map {
+                LocalAccounts(store: $0, clock: clock, logger: self.logger.with("followup.component", "web"))
             })
         let control = configuration.control
         let listener: ControlServer.Listener =
@@ -200,6 +204,24 @@ public struct Daemon: Sendable {
                     service: ControlServer(
                         listener: .tcp(host: listen.host, port: Int(listen.port)), api: api,
                         logger: logger.with("followup.component", "metrics"))))
+        }
+        if let web = configuration.web {
+            guard let accounts = store as? any AccountStore else {
+                throw FollowupError(.storageUnavailable, "this storage keeps no web accounts")
+            }
+            let webLogger = logger.with("followup.component", "web")
+            services.append(
+                .init(
+                    service: try WebServer(
+                        settings: web,
+                        parts: .init(
+                            api: api, desk: desk, store: store, accounts: accounts, rulebooks: rulebooks, clock: clock,
+                            metrics: metrics, logger: webLogger),
+                        onListening: {
+                            webLogger.info(
+                                "web listening",
+                                metadata: ["followup.event": "web_listening", "followup.address": "\(web.listen)"])
+                        })))
         }
         let counts = try await store.counts()
         logger.info(

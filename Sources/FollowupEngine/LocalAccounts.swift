@@ -38,6 +38,9 @@ public struct LocalAccounts: Sendable {
         case locked(until: Date)
     }
 
+    /// Every account, by login.
+    public func list() async throws -> [WebAccount] { try await store.accounts() }
+
     /// Adds an account; `invalid` for a bad login, role or password, `conflict` when it exists.
     public func add(login: String, role: String, password: String) async throws -> WebAccount {
         let login = try Self.checkedLogin(login)
@@ -66,7 +69,8 @@ public struct LocalAccounts: Sendable {
             account.changedAt = now
         }
         try await store.removeSessions(of: login)
-        logger.notice("web password changed", metadata: ["followup.event": "password_changed", "followup.login": "\(login)"])
+        logger.notice(
+            "web password changed", metadata: ["followup.event": "password_changed", "followup.login": "\(login)"])
         return account
     }
 
@@ -78,7 +82,8 @@ public struct LocalAccounts: Sendable {
             account.changedAt = now
         }
         try await store.removeSessions(of: login)
-        logger.notice("web account disabled", metadata: ["followup.event": "account_disabled", "followup.login": "\(login)"])
+        logger.notice(
+            "web account disabled", metadata: ["followup.event": "account_disabled", "followup.login": "\(login)"])
         return account
     }
 

@@ -73,7 +73,8 @@ extension PostgresCaseStore: AccountStore {
                 ON CONFLICT (login) DO NOTHING RETURNING login
                 """)
             guard !inserted.isEmpty else {
-                throw FollowupError(.conflict, "there is already an account \(account.login) (see followupctl user list)")
+                throw FollowupError(
+                    .conflict, "there is already an account \(account.login) (see followupctl user list)")
             }
         }
     }
@@ -162,9 +163,11 @@ extension PostgresCaseStore: AccountStore {
     public func takePendingSignIn(_ state: String) async throws -> PendingSignIn? {
         try await transaction { writer in
             let rows = try await writer.rows(
-                "DELETE FROM web_pending WHERE state = \(state) RETURNING state, nonce, verifier, return_to, expires_at")
+                "DELETE FROM web_pending WHERE state = \(state) RETURNING state, nonce, verifier, return_to, expires_at"
+            )
             guard let row = rows.first else { return nil }
-            let (state, nonce, verifier, returnTo, expires) = try row.decode((String, String, String, String, Double).self)
+            let (state, nonce, verifier, returnTo, expires) = try row.decode(
+                (String, String, String, String, Double).self)
             return PendingSignIn(
                 state: state, nonce: nonce, verifier: verifier, returnTo: returnTo,
                 expiresAt: Date(timeIntervalSince1970: expires))

@@ -44,7 +44,8 @@ extension SQLiteCaseStore: AccountStore {
 
     public func account(_ login: String) async throws -> WebAccount? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM web_accounts WHERE login = ?", arguments: [login]).map(Self.account)
+            try Row.fetchOne(db, sql: "SELECT * FROM web_accounts WHERE login = ?", arguments: [login]).map(
+                Self.account)
         }
     }
 
@@ -56,10 +57,12 @@ extension SQLiteCaseStore: AccountStore {
 
     public func addAccount(_ account: WebAccount) async throws {
         try await write { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM web_accounts WHERE login = ?", arguments: [account.login])
-                == nil
+            guard
+                try Row.fetchOne(db, sql: "SELECT 1 FROM web_accounts WHERE login = ?", arguments: [account.login])
+                    == nil
             else {
-                throw FollowupError(.conflict, "there is already an account \(account.login) (see followupctl user list)")
+                throw FollowupError(
+                    .conflict, "there is already an account \(account.login) (see followupctl user list)")
             }
             try Self.save(account, in: db, inserting: true)
         }
@@ -71,8 +74,10 @@ extension SQLiteCaseStore: AccountStore {
     {
         try await write { db in
             guard
-                var account = try Row.fetchOne(db, sql: "SELECT * FROM web_accounts WHERE login = ?", arguments: [login])
-                    .map(Self.account)
+                var account = try Row.fetchOne(
+                    db, sql: "SELECT * FROM web_accounts WHERE login = ?", arguments: [login]
+                )
+                .map(Self.account)
             else {
                 throw FollowupError(.notFound, "there is no account \(login) (see followupctl user list)")
             }
@@ -155,7 +160,8 @@ extension SQLiteCaseStore: AccountStore {
 
     public func secret(_ name: String, make: @escaping @Sendable () -> Data) async throws -> Data {
         try await write { db in
-            if let value = try Data.fetchOne(db, sql: "SELECT value FROM web_secrets WHERE name = ?", arguments: [name]) {
+            if let value = try Data.fetchOne(db, sql: "SELECT value FROM web_secrets WHERE name = ?", arguments: [name])
+            {
                 return value
             }
             let value = make()

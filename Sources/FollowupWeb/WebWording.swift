@@ -2,12 +2,15 @@ import FollowupConfig
 
 /// What the web pages say, in the desk's language (`reports.locale`: pt-BR by default, en).
 struct WebWording: Sendable {
+    /// The language (`reports.locale`).
+    let language: ReportSettings.Language
     /// The `lang` of the pages.
     let lang: String
     /// Each text by key, as the templates read it (`{{t.signIn}}`).
     let texts: [String: String]
 
     init(_ language: ReportSettings.Language) {
+        self.language = language
         switch language {
         case .ptBR:
             lang = "pt-BR"
@@ -40,8 +43,10 @@ struct WebWording: Sendable {
             "Você entrou, mas não tem papel no followupd. Peça a um administrador para incluir seu usuário.",
         "forbiddenTitle": "Acesso negado", "notFoundTitle": "Página não encontrada",
         "notFound": "Não há nada neste endereço.",
-        "linkForged": "Este link de confirmação não é válido: foi alterado ou não é deste servidor. Nada foi registrado.",
-        "linkExpired": "Este link de confirmação venceu em %@. Nada foi registrado; confirme pelo Teams ou peça um novo aviso.",
+        "linkForged":
+            "Este link de confirmação não é válido: foi alterado ou não é deste servidor. Nada foi registrado.",
+        "linkExpired":
+            "Este link de confirmação venceu em %@. Nada foi registrado; confirme pelo Teams ou peça um novo aviso.",
         "csrf": "O formulário expirou. Abra a página de novo e repita.",
         "oidcFailed": "Não foi possível entrar com a conta da empresa: %@",
         "unavailable": "O followupd não consegue ler os dados agora. Tente de novo em instantes.",
@@ -63,8 +68,10 @@ struct WebWording: Sendable {
         "throttled": "Too many attempts from this address. Wait a few minutes and try again.",
         "noRole": "You signed in, but you have no role in followupd. Ask an administrator to add your user.",
         "forbiddenTitle": "Access denied", "notFoundTitle": "Page not found", "notFound": "There is nothing here.",
-        "linkForged": "This acknowledgement link is not valid: it was altered or is not from this server. Nothing was recorded.",
-        "linkExpired": "This acknowledgement link expired at %@. Nothing was recorded; acknowledge in Teams or ask for a new notice.",
+        "linkForged":
+            "This acknowledgement link is not valid: it was altered or is not from this server. Nothing was recorded.",
+        "linkExpired":
+            "This acknowledgement link expired at %@. Nothing was recorded; acknowledge in Teams or ask for a new notice.",
         "csrf": "The form expired. Open the page again and repeat.",
         "oidcFailed": "Signing in with the company account failed: %@",
         "unavailable": "followupd cannot read its data right now. Try again in a moment.",

@@ -44,7 +44,7 @@ struct Followupctl: ParsableCommand {
             CancellationCommand.self, CancellationsCommand.self, NoticeCommand.self, QueueCommand.self,
             CanTakeCommand.self, EntitlementCommand.self, InboxCommand.self,
             ReloadCommand.self, SpoolCommand.self, BackupCommand.self, ExportCommand.self, NotifyCommand.self,
-            EraseCommand.self,
+            EraseCommand.self, UserCommand.self,
         ])
 
     /// Accepted before the command name too (`followupctl --json show 12`).
