@@ -97,8 +97,11 @@ public struct Daemon: Sendable {
             logger: logger.with("followup.component", "scheduler"), stallForTesting: stallSchedulerForTesting)
         let reports = ReportRendererHolder(try ReportRenderer(for: configuration))
         let webhooks = WebhookTransport(settings: configuration.notifications)
+        // The one-click acknowledgement links' key, read once (§6.9); nil without `web`.
+        let ackLinks = try await AckLinks.load(for: configuration.web, from: store)
         let carrier = OutboxCarrier(
-            store: store, webhooks: webhooks, mail: MailTransport(), reports: reports, clock: clock)
+            store: store, webhooks: webhooks, mail: MailTransport(), reports: reports, clock: clock,
+            ackLinks: ackLinks)
         let dispatcher = Dispatcher(
             store: store, rulebooks: rulebooks, carrier: carrier,
             clock: clock, doorbell: outboxBell, logger: logger.with("followup.component", "delivery"),
