@@ -206,7 +206,7 @@ public struct Daemon: Sendable {
                         logger: logger.with("followup.component", "metrics"))))
         }
         if let web = configuration.web {
-            guard let accounts = store as? any AccountStore else {
+            guard let accounts = store as? any AccountStore, let ackLinks else {
                 throw FollowupError(.storageUnavailable, "this storage keeps no web accounts")
             }
             let webLogger = logger.with("followup.component", "web")
@@ -216,7 +216,7 @@ public struct Daemon: Sendable {
                         settings: web,
                         parts: .init(
                             api: api, desk: desk, store: store, accounts: accounts, rulebooks: rulebooks, clock: clock,
-                            metrics: metrics, logger: webLogger),
+                            metrics: metrics, ackLinks: ackLinks, logger: webLogger),
                         onListening: {
                             webLogger.info(
                                 "web listening",

@@ -48,6 +48,13 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case answersForgotten = "answers_forgotten"
     case controlBusy = "control_busy"
     case controlAnswerLost = "control_answer_lost"
+    /// The web application (§6.9): listening, sign-ins and the local accounts' changes.
+    case webListening = "web_listening"
+    case signedIn = "signed_in"
+    case accountAdded = "account_added"
+    case passwordChanged = "password_changed"
+    case accountDisabled = "account_disabled"
+    case accountLocked = "account_locked"
 
     /// The 128-bit id, lowercase hex, as the journal and the catalog write it.
     public var messageID: String {
@@ -91,6 +98,12 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .answersForgotten: "7200a6e193f547b09a89c3a76f642289"
         case .controlBusy: "14311b1315284382aa7f0c663d1d73d6"
         case .controlAnswerLost: "9a830425276240628b448911f4aa936b"
+        case .webListening: "ed960b84667d496fa13095933f35b2c9"
+        case .signedIn: "0a00823c58314a94aa0202e1f7b71ac7"
+        case .accountAdded: "12e06c6e84af4070b78f2ff52954d45a"
+        case .passwordChanged: "0665df8334e245af821ee0dd29c6812e"
+        case .accountDisabled: "bcccde96db9649fcad1047c2d0e0aa17"
+        case .accountLocked: "d47d9a5cba064363b33f93c823dff85d"
         }
     }
 }

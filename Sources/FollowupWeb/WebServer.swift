@@ -29,12 +29,15 @@ public struct WebServer: Service {
         public var rulebooks: RulebookHolder
         public var clock: any WallClock
         public var metrics: MetricsExporter
+        /// The signer of acknowledgement links, with the key the daemon keeps in its database.
+        public var ackLinks: AckLinks
         public var logger: Logger
 
         public init(
             api: ControlAPI, desk: Desk, store: any CaseStore, accounts: any AccountStore, rulebooks: RulebookHolder,
-            clock: any WallClock, metrics: MetricsExporter, logger: Logger
+            clock: any WallClock, metrics: MetricsExporter, ackLinks: AckLinks, logger: Logger
         ) {
+            self.ackLinks = ackLinks
             self.api = api
             self.desk = desk
             self.store = store
