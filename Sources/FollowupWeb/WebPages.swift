@@ -17,7 +17,7 @@ struct WebPages: Sendable {
     static let shipped: [String: [UInt8]] = [
         "layout": PackageResources.layout_mustache, "sign-in": PackageResources.sign_in_mustache,
         "account": PackageResources.account_mustache, "ack": PackageResources.ack_mustache,
-        "message": PackageResources.message_mustache,
+        "message": PackageResources.message_mustache, "board": PackageResources.board_mustache,
     ]
 
     /// The style sheet at `/static/desk.css`.
@@ -36,12 +36,14 @@ struct WebPages: Sendable {
     /// A whole page: `name`'s template with `values` inside the layout.
     func page(
         _ name: String, title: String, values: [String: Any], session: SessionView? = nil,
-        status: HTTPResponse.Status = .ok
+        status: HTTPResponse.Status = .ok, wide: Bool = false
     ) -> Response {
         var values = values
         values["t"] = wording.texts
         let content = templates[name]?.render(values) ?? ""
-        var layout: [String: Any] = ["lang": wording.lang, "title": title, "content": content, "t": wording.texts]
+        var layout: [String: Any] = [
+            "lang": wording.lang, "title": title, "content": content, "t": wording.texts, "wide": wide,
+        ]
         if let session { layout["who"] = session.values }
         let html = templates["layout"]?.render(layout) ?? content
         return Self.html(html, status: status)
@@ -68,6 +70,19 @@ struct WebPages: Sendable {
             return "\(year)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
         }
         return "\(two(c.day))/\(two(c.month))/\(year) \(two(c.hour)):\(two(c.minute))"
+    }
+
+    /// How far `date` is from `now`, as a person says it: "em 3 h", "atrasado há 25 min".
+    func relative(_ date: Date, now: Date) -> String {
+        let seconds = abs(date.timeIntervalSince(now))
+        let amount: String
+        switch seconds {
+        case ..<60: amount = "1 min"
+        case ..<3600: amount = "\(Int(seconds / 60)) min"
+        case ..<172_800: amount = "\(Int(seconds / 3600)) h"
+        default: amount = "\(Int(seconds / 86_400)) d"
+        }
+        return format(date < now ? "ago" : "in", amount)
     }
 
     /// `text` with `%@` replaced by `arguments` in order.

@@ -21,6 +21,7 @@ struct WebRoutes: Sendable {
     let throttle = SignInThrottle()
     let ack: AckPages
     let pageCache: PageCache
+    let board: BoardPage
 
     init(parts: WebServer.Parts) throws {
         self.parts = parts
@@ -33,6 +34,7 @@ struct WebRoutes: Sendable {
             store: parts.accounts, clock: parts.clock, logger: parts.logger.with("followup.component", "web"))
         let pageCache = try PageCache(rulebooks: rulebooks)
         self.pageCache = pageCache
+        board = BoardPage(api: parts.api, clock: parts.clock)
         let links = parts.ackLinks
         ack = AckPages(
             desk: parts.desk, store: parts.store, clock: parts.clock, links: links, pages: { pageCache.current })
@@ -49,8 +51,16 @@ struct WebRoutes: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: WebPages.styleSheet)))
         }
         router.get("/") { request, _ in
-            try await sessions.current(request) == nil
-                ? WebSessions.redirect(to: "/sign-in") : WebSessions.redirect(to: "/account")
+            guard let session = try await sessions.current(request) else {
+                return WebSessions.redirect(to: "/sign-in?next=%2F")
+            }
+            do {
+                return try await board.render(request, session: session, pages: pages)
+            } catch let refusal as BoardRefusal {
+                return pages.message(
+                    refusal.message, heading: pages.wording["forbiddenTitle"],
+                    status: .init(code: refusal.status), session: SessionView(session, wording: pages.wording))
+            }
         }
         router.get("/sign-in") { request, _ in try await signInPage(request, message: nil, login: "") }
         router.post("/sign-in") { request, context in try await signIn(request, context: context) }

@@ -27,6 +27,17 @@ struct WebWording: Sendable {
     func role(_ role: String) -> String { self["role." + role] }
 
     static let portuguese: [String: String] = [
+        "boardTitle": "Quadro", "owner": "Técnico", "state": "Situação", "allStates": "Todas", "kind": "Tipo",
+        "allKinds": "Todos", "filter": "Filtrar", "subject": "Assunto", "next": "Próximo passo",
+        "noCases": "Nenhum caso aqui.", "more": "Mais casos", "urgent": "urgente", "priority": "prioridade",
+        "state.awaiting_partner": "Aguardando o parceiro", "state.awaiting_us": "Aguardando a gente",
+        "state.returned_to_client": "Devolvidos ao cliente",
+        "kind.third_party": "Verificação com parceiro", "kind.cancellation": "Cancelamento",
+        "kind.handoff": "Repasse ao parceiro",
+        "next.resend": "reenviar ao parceiro", "next.report": "relatório de tentativas",
+        "next.owner_reminder": "lembrete ao técnico", "next.client_reminder": "lembrete ao cliente",
+        "next.deadline_warning": "aviso de prazo", "next.close_returned": "encerrar o caso",
+        "in": "em %@", "ago": "atrasado há %@",
         "signInTitle": "Entrar", "login": "Usuário", "password": "Senha", "signIn": "Entrar",
         "signInOIDC": "Entrar com a conta da empresa", "account": "Minha conta", "accountTitle": "Minha conta",
         "person": "Pessoa", "role": "Papel", "signedInWith": "Entrou com", "sessionEnds": "Sessão válida até",
@@ -54,6 +65,17 @@ struct WebWording: Sendable {
     ]
 
     static let english: [String: String] = [
+        "boardTitle": "Board", "owner": "Technician", "state": "State", "allStates": "All", "kind": "Kind",
+        "allKinds": "All", "filter": "Filter", "subject": "Subject", "next": "Next step",
+        "noCases": "No cases here.", "more": "More cases", "urgent": "urgent", "priority": "priority",
+        "state.awaiting_partner": "Awaiting the partner", "state.awaiting_us": "Awaiting us",
+        "state.returned_to_client": "Returned to the client",
+        "kind.third_party": "Partner verification", "kind.cancellation": "Cancellation",
+        "kind.handoff": "Hand-off to the partner",
+        "next.resend": "resend to the partner", "next.report": "attempts report",
+        "next.owner_reminder": "reminder to the technician", "next.client_reminder": "reminder to the client",
+        "next.deadline_warning": "deadline warning", "next.close_returned": "close the case",
+        "in": "in %@", "ago": "overdue by %@",
         "signInTitle": "Sign in", "login": "User name", "password": "Password", "signIn": "Sign in",
         "signInOIDC": "Sign in with the company account", "account": "My account", "accountTitle": "My account",
         "person": "Person", "role": "Role", "signedInWith": "Signed in with", "sessionEnds": "Session valid until",
