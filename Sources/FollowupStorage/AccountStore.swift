@@ -76,6 +76,18 @@ public struct WebAccount: Sendable, Hashable {
     }
 }
 
+extension WebAccount {
+    /// The refusal of a second account with `login` (both engines say the same).
+    static func exists(_ login: String) -> FollowupError {
+        FollowupError(.conflict, "there is already an account \(login) (see followupctl user list)")
+    }
+
+    /// The refusal of a change to an account that does not exist.
+    static func unknown(_ login: String) -> FollowupError {
+        FollowupError(.notFound, "there is no account \(login) (see followupctl user list)")
+    }
+}
+
 /// A signed-in browser: stored under the SHA-256 of its cookie, so the database never holds a
 /// cookie that works.
 public struct WebSession: Sendable, Hashable {

@@ -73,8 +73,7 @@ extension PostgresCaseStore: AccountStore {
                 ON CONFLICT (login) DO NOTHING RETURNING login
                 """)
             guard !inserted.isEmpty else {
-                throw FollowupError(
-                    .conflict, "there is already an account \(account.login) (see followupctl user list)")
+                throw WebAccount.exists(account.login)
             }
         }
     }
@@ -89,7 +88,7 @@ extension PostgresCaseStore: AccountStore {
                     "SELECT login, role, password_hash, disabled, failed_attempts, locked_until, created_at, changed_at FROM web_accounts WHERE login = \(login) FOR UPDATE"
                 ).first
             else {
-                throw FollowupError(.notFound, "there is no account \(login) (see followupctl user list)")
+                throw WebAccount.unknown(login)
             }
             var account = try Self.account(row)
             try change(&account)

@@ -61,8 +61,7 @@ extension SQLiteCaseStore: AccountStore {
                 try Row.fetchOne(db, sql: "SELECT 1 FROM web_accounts WHERE login = ?", arguments: [account.login])
                     == nil
             else {
-                throw FollowupError(
-                    .conflict, "there is already an account \(account.login) (see followupctl user list)")
+                throw WebAccount.exists(account.login)
             }
             try Self.save(account, in: db, inserting: true)
         }
@@ -79,7 +78,7 @@ extension SQLiteCaseStore: AccountStore {
                 )
                 .map(Self.account)
             else {
-                throw FollowupError(.notFound, "there is no account \(login) (see followupctl user list)")
+                throw WebAccount.unknown(login)
             }
             try change(&account)
             try Self.save(account, in: db, inserting: false)
