@@ -149,7 +149,10 @@ class Desk:
 
     def tampered(self, id_token, tamper, client_id):
         """The ID token re-made with the test's claims, signed as the test asked."""
-        claims = dict(JWS().verify_compact(id_token, keys=[self.provider.signing_key]))
+        # Signed by the key current when pyop made it: another test may have rotated since.
+        with self.lock:
+            keys = [self.provider.signing_key] + self.retired
+        claims = dict(JWS().verify_compact(id_token, keys=keys))
         claims.update(tamper.get("claims", {}))
         for name in tamper.get("remove", []):
             claims.pop(name, None)
