@@ -146,6 +146,7 @@ let package = Package(
                 "FollowupCore", "FollowupAPI", "FollowupConfig", "FollowupStorage", "FollowupEngine", "FollowupControl",
                 "FollowupDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -262,7 +263,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "FollowupCore", "FollowupStorage", "FollowupAPI", "FollowupControl", "FollowupSystemd",
-                "FollowupTestSupport", "CSpawn",
+                "FollowupTestSupport", "CSpawn", "FollowupDelivery",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

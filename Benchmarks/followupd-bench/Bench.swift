@@ -10,7 +10,10 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "followupd-bench",
         abstract: "Measures followupd against the targets of SPEC §8.",
-        subcommands: [Storm.self, ClusterStorm.self, Startup.self, Opens.self, StatusLoad.self, ExportMemory.self])
+        subcommands: [
+            Storm.self, ClusterStorm.self, Startup.self, Opens.self, StatusLoad.self, ExportMemory.self,
+            RetentionScan.self,
+        ])
 }
 
 /// `storm`: N cases whose resend falls due at one instant; time until all are committed.

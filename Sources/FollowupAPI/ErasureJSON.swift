@@ -24,7 +24,9 @@ public struct EraseBody: Codable, Sendable, Hashable {
     }
 }
 
-/// The answer of `POST /v1/erase`: the cases erased (or that would be) and the files removed.
+/// The answer of `POST /v1/erase`: the cases erased (or that would be), the notifications
+/// whose payloads were emptied and the files removed; a dry run lists exactly what the
+/// erasure would remove.
 public struct ErasureJSON: Codable, Sendable, Hashable {
     /// One case of an erasure; `client` is the name before erasure.
     public struct ErasedCase: Codable, Sendable, Hashable {
@@ -41,16 +43,20 @@ public struct ErasureJSON: Codable, Sendable, Hashable {
 
     public var dryRun: Bool
     public var cases: [ErasedCase]
+    /// Notification ids whose stored payloads were emptied (the outbox keeps the row).
+    public var notifications: [String]
+    /// Report files and folders, spool files and inbound mail copies, in removal order.
     public var files: [String]
 
-    public init(dryRun: Bool, cases: [ErasedCase], files: [String]) {
+    public init(dryRun: Bool, cases: [ErasedCase], notifications: [String], files: [String]) {
         self.dryRun = dryRun
         self.cases = cases
+        self.notifications = notifications
         self.files = files
     }
 
     enum CodingKeys: String, CodingKey {
-        case cases, files
+        case cases, notifications, files
         case dryRun = "dry_run"
     }
 }

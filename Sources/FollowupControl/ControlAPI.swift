@@ -210,7 +210,7 @@ public struct ControlAPI: HTTPResponder {
                 ErasureJSON(
                     dryRun: outcome.dryRun,
                     cases: outcome.cases.map { .init(id: $0.id, state: $0.state, client: $0.client) },
-                    files: outcome.files))
+                    notifications: outcome.notifications, files: outcome.files))
         case "/v1/backup":
             let body = try Self.decode(BackupBody.self, from: request)
             let outcome = try await store.backup(to: body.path)

@@ -97,8 +97,11 @@ public struct Daemon: Sendable {
             logger: logger.with("followup.component", "scheduler"), stallForTesting: stallSchedulerForTesting)
         let reports = ReportRendererHolder(try ReportRenderer(for: configuration))
         let webhooks = WebhookTransport(settings: configuration.notifications)
+        // The one-click acknowledgement links' key, read once (§6.9); nil without `web`.
+        let ackLinks = try await AckLinks.load(for: configuration.web, from: store)
         let carrier = OutboxCarrier(
-            store: store, webhooks: webhooks, mail: MailTransport(), reports: reports, clock: clock)
+            store: store, webhooks: webhooks, mail: MailTransport(), reports: reports, clock: clock,
+            ackLinks: ackLinks)
         let dispatcher = Dispatcher(
             store: store, rulebooks: rulebooks, carrier: carrier,
             clock: clock, doorbell: outboxBell, logger: logger.with("followup.component", "delivery"),
@@ -203,7 +206,7 @@ public struct Daemon: Sendable {
                         logger: logger.with("followup.component", "metrics"))))
         }
         if let web = configuration.web {
-            guard let accounts = store as? any AccountStore else {
+            guard let accounts = store as? any AccountStore, let ackLinks else {
                 throw FollowupError(.storageUnavailable, "this storage keeps no web accounts")
             }
             let webLogger = logger.with("followup.component", "web")
@@ -213,7 +216,7 @@ public struct Daemon: Sendable {
                         settings: web,
                         parts: .init(
                             api: api, desk: desk, store: store, accounts: accounts, rulebooks: rulebooks, clock: clock,
-                            metrics: metrics, logger: webLogger),
+                            metrics: metrics, ackLinks: ackLinks, logger: webLogger),
                         onListening: {
                             webLogger.info(
                                 "web listening",

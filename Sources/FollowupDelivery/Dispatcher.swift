@@ -210,8 +210,8 @@ public final class Dispatcher: Service {
                 logger.error(
                     "a partner mail that never left could not be marked on its case",
                     metadata: [
-                        "followup.case": "\(caseID)", "followup.notification": "\(message.id)",
-                        "followup.error": "\(error)",
+                        "followup.event": "unsent_not_marked", "followup.case": "\(caseID)",
+                        "followup.notification": "\(message.id)", "followup.error": "\(error)",
                     ])
             }
         }

@@ -18,7 +18,8 @@ import Foundation
 public enum MailComposer {
     /// A notification to the desk: Subject `[FU-12] <title>` (`URGENTE: ` before the title when
     /// urgent; no tag without a case), the facts, the summary, the `followupctl ack` command
-    /// when it needs acknowledgement, a digest's items.
+    /// when it needs acknowledgement, with a "Confirmar ciência: <url>" line per person of
+    /// `ackLinks` (§6.9), a digest's items.
     ///
     /// The Message-ID is `<FU-12.<event type>.<id>@<host>>`, or `<<event type>.<id>@<host>>`
     /// without a case; `Date` is the event's time.
@@ -26,9 +27,10 @@ public enum MailComposer {
     public static func desk(
         _ document: NotificationDocument, id: String, to: MailAddress, from: MailAddress, host: String,
         language: ReportSettings.Language, timeZone: TimeZone, attachments: [MailAttachment] = [],
-        clientDraft: ClientDraft? = nil, tickets: TicketSettings = TicketSettings()
+        clientDraft: ClientDraft? = nil, tickets: TicketSettings = TicketSettings(), ackLinks: [AckLink] = []
     ) throws -> MailMessage {
-        let content = NotificationContent(document, language: language, timeZone: timeZone, tickets: tickets)
+        let content = NotificationContent(
+            document, language: language, timeZone: timeZone, tickets: tickets, ackLinks: ackLinks)
         let caseID = document.data.case.flatMap(CaseID.init(parsing:))
         var body = MailText()
         body.add(.heading(content.headline))
@@ -38,6 +40,7 @@ public enum MailComposer {
         if let prompt = content.ackPrompt, let command = content.ackCommand {
             body.add(.paragraph(prompt))
             body.add(.command(command))
+            for link in content.ackLinks { body.add(.link(link.title, link.url)) }
         }
         // A report (`policy.report_to_client: owner`): the request to the client, ready to send.
         if let clientDraft, document.type == "case.report_generated" || document.type == "case.partner_refused" {

@@ -15,6 +15,9 @@ struct MailText: Sendable, Hashable {
         case list(String?, [String])
         /// A command to type, indented in text, `<code>` in HTML.
         case command(String)
+        /// `label: address`, the address written out in text (mail clients make it a link)
+        /// and linked in HTML.
+        case link(String, String)
         /// The closing: a signature or a footer, set apart.
         case closing([String])
     }
@@ -38,6 +41,8 @@ struct MailText: Sendable, Hashable {
                 return ((lead.map { [$0] } ?? []) + items.map { "- " + $0 }).joined(separator: "\n")
             case .command(let command):
                 return "    " + command
+            case .link(let label, let url):
+                return "\(label): \(url)"
             case .closing(let lines):
                 return lines.joined(separator: "\n")
             }
@@ -71,6 +76,8 @@ struct MailText: Sendable, Hashable {
                 out += "<ul>\n" + items.map { "<li>\(Self.escaped($0))</li>\n" }.joined() + "</ul>\n"
             case .command(let command):
                 out += "<p><code style=\"font-size: 15px\">\(Self.escaped(command))</code></p>\n"
+            case .link(let label, let url):
+                out += "<p>\(Self.escaped(label)): <a href=\"\(Self.escaped(url))\">\(Self.escaped(url))</a></p>\n"
             case .closing(let lines):
                 out += "<p style=\"color: #555\">" + lines.map(Self.escaped).joined(separator: "<br>\n") + "</p>\n"
             }

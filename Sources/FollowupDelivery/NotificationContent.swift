@@ -32,6 +32,12 @@ struct NotificationContent: Sendable, Hashable {
     var ackPrompt: String?
     /// For `needs_ack`: `followupctl ack <id>`.
     var ackCommand: String?
+    /// For `needs_ack` with `web` set: each recipient person's one-click link (§6.9), titled
+    /// "Confirmar ciência", with the person's name when the channel reaches several.
+    var ackLinks: [Link] = []
+    /// When more people than ``AckLink/buttonLimit`` share the channel: the line under the
+    /// buttons saying how many more may acknowledge by the command.
+    var ackLinksOmitted: String?
     /// For a digest: one line per folded notification, oldest first.
     var items: [String]
     /// The heading of ``items`` (`Notificações agrupadas (3)`).
@@ -41,7 +47,7 @@ struct NotificationContent: Sendable, Hashable {
 
     init(
         _ document: NotificationDocument, language: ReportSettings.Language, timeZone: TimeZone,
-        tickets: TicketSettings = TicketSettings()
+        tickets: TicketSettings = TicketSettings(), ackLinks: [AckLink] = []
     ) {
         let data = document.data
         let words = Words(language)
@@ -85,6 +91,12 @@ struct NotificationContent: Sendable, Hashable {
         if data.needsAck {
             ackPrompt = words.ackPrompt
             ackCommand = data.acknowledge.map { "followupctl ack \($0)" } ?? "followupctl ack"
+            self.ackLinks = ackLinks.map { link in
+                Link(title: ackLinks.count == 1 ? words.ackButton : words.ackButton(for: link.person), url: link.url)
+            }
+            if ackLinks.count > AckLink.buttonLimit {
+                ackLinksOmitted = words.ackLinksOmitted(ackLinks.count - AckLink.buttonLimit)
+            }
         }
         let folded = data.items ?? []
         items = folded.map { item in
@@ -130,6 +142,21 @@ struct NotificationContent: Sendable, Hashable {
             say(
                 "É preciso confirmar o recebimento. Para confirmar, execute:",
                 "Acknowledgement needed. To acknowledge, run:")
+        }
+
+        /// The one-click acknowledgement button (§6.9).
+        var ackButton: String { say("Confirmar ciência", "Acknowledge") }
+        /// The button of one of several people on a channel: "Confirmar ciência — Ana".
+        func ackButton(for person: String) -> String { "\(ackButton) — \(person)" }
+        /// Under the buttons of a channel shared by more people than fit.
+        func ackLinksOmitted(_ count: Int) -> String {
+            count == 1
+                ? say(
+                    "Mais 1 pessoa deste canal pode confirmar pelo comando acima.",
+                    "1 more person on this channel can acknowledge with the command above.")
+                : say(
+                    "Mais \(count) pessoas deste canal podem confirmar pelo comando acima.",
+                    "\(count) more people on this channel can acknowledge with the command above.")
         }
 
         func itemsHeading(_ count: Int) -> String {

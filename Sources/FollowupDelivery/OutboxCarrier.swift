@@ -13,17 +13,25 @@ import Foundation
 /// that is not one) is refused at once: retrying would not fix it, `followupctl outbox retry`
 /// after fixing the configuration does. A transient failure while composing (storage
 /// unavailable) is retried like a transport error.
+///
+/// With `web` configured, a notification needing acknowledgement is signed one-click links
+/// (§6.9) for the people its channel reaches, when it is composed: each attempt signs afresh,
+/// valid for `web.ack_links_ttl` from then.
 public struct OutboxCarrier: NotificationCarrier {
     let store: any CaseStore
     let webhooks: WebhookTransport
     let mail: MailTransport
     let reports: ReportRendererHolder
     let clock: any WallClock
+    /// The signer of acknowledgement links, with the key read once from the database; nil
+    /// without `web` (no links).
+    let ackLinks: AckLinks?
 
     public init(
         store: any CaseStore, webhooks: WebhookTransport, mail: MailTransport, reports: ReportRendererHolder,
-        clock: any WallClock
+        clock: any WallClock, ackLinks: AckLinks? = nil
     ) {
+        self.ackLinks = ackLinks
         self.store = store
         self.reports = reports
         self.webhooks = webhooks
@@ -44,7 +52,8 @@ public struct OutboxCarrier: NotificationCarrier {
                 let document = try JSONCoding.decoder().decode(NotificationDocument.self, from: message.payload)
                 let body = try WebhookBody.render(
                     document, format: webhook.format, language: configuration.reports.locale,
-                    timeZone: configuration.calendar.timeZone, tickets: configuration.tickets)
+                    timeZone: configuration.calendar.timeZone, tickets: configuration.tickets,
+                    ackLinks: links(for: message, document: document, in: configuration))
                 return await webhooks.deliver(body, id: message.id, at: clock.now(), to: webhook, timeout: timeout)
             case .reportFile:
                 return await writeReportFiles(message)
@@ -116,8 +125,16 @@ public struct OutboxCarrier: NotificationCarrier {
                 document, id: message.id, to: try MailAddress(parsing: message.recipient), from: from,
                 host: rulebook.mailHost, language: language, timeZone: zone,
                 attachments: try await reportAttachments(document, for: toOwner ? .client : .desk),
-                clientDraft: draft, tickets: configuration.tickets)
+                clientDraft: draft, tickets: configuration.tickets,
+                ackLinks: links(for: message, document: document, in: configuration))
         }
+    }
+
+    /// The acknowledgement links of `message`, signed now; none without `web`.
+    func links(for message: OutboxMessage, document: NotificationDocument, in configuration: Configuration)
+        -> [AckLink]
+    {
+        ackLinks?.links(for: message, document: document, in: configuration, now: clock.now()) ?? []
     }
 
     /// Whether two addresses name the same mailbox (the domain ignoring case, as mail does).

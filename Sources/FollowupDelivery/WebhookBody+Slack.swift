@@ -3,7 +3,8 @@ import Foundation
 extension WebhookBody {
     /// A Slack message (incoming webhook): a plain `text` fallback for notifications, and
     /// blocks: a header, the facts as section fields, the summary, a digest's items, the
-    /// acknowledgement command, and a context line naming the event.
+    /// acknowledgement command, a link button per person's acknowledgement link (§6.9), and a
+    /// context line naming the event.
     ///
     /// Slack's limits are kept: a header of at most 150 characters, at most 10 fields per
     /// section, section texts of at most 3,000 characters, at most 50 blocks.
@@ -36,11 +37,26 @@ extension WebhookBody {
         }
         if let prompt = content.ackPrompt, let command = content.ackCommand {
             blocks.append(section("*\(escaped(prompt))* `\(escaped(command))`"))
+            if let omitted = content.ackLinksOmitted {
+                blocks.append(["type": "context", "elements": [["type": "mrkdwn", "text": escaped(omitted)]]])
+            }
         }
-        blocks.append([
+        // The buttons and the closing context line are kept when a long digest is cut.
+        var tail: [[String: Any]] = []
+        if !content.ackLinks.isEmpty {
+            let buttons = content.ackLinks.prefix(AckLink.buttonLimit).enumerated().map { index, link in
+                [
+                    "type": "button", "action_id": "followupd-ack-\(index + 1)", "url": link.url, "style": "primary",
+                    "text": ["type": "plain_text", "text": clipped(link.title, 75), "emoji": false],
+                ] as [String: Any]
+            }
+            tail.append(["type": "actions", "elements": buttons])
+        }
+        tail.append([
             "type": "context", "elements": [["type": "mrkdwn", "text": "followupd · `\(escaped(type))`"]],
         ])
-        if blocks.count > 50 { blocks = Array(blocks.prefix(49)) + [blocks[blocks.count - 1]] }
+        if blocks.count + tail.count > 50 { blocks = Array(blocks.prefix(50 - tail.count)) }
+        blocks += tail
         // The fallback shows in notifications as mrkdwn too: escaped like the blocks.
         let fallback = escaped("\(content.headline): \(content.summary)")
         return ["text": clipped(fallback, 3_000), "blocks": blocks]

@@ -46,6 +46,9 @@ extension WebhookBody {
             body.append([
                 "type": "TextBlock", "text": markdownEscaped(command), "wrap": true, "fontType": "Monospace",
             ])
+            if let omitted = content.ackLinksOmitted {
+                body.append(["type": "TextBlock", "text": markdownEscaped(omitted), "wrap": true, "isSubtle": true])
+            }
         }
         var card: [String: Any] = [
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -54,9 +57,12 @@ extension WebhookBody {
             "body": body,
             "msteams": ["width": "Full"],
         ]
-        // The ticket opens from the card ("Abrir SSC"): a button's title is plain text.
-        if let ticket = content.ticket {
-            card["actions"] = [["type": "Action.OpenUrl", "title": ticket.title, "url": ticket.url]]
+        // One "Confirmar ciência" per person the channel reaches (§6.9), then the ticket
+        // ("Abrir SSC"): a button's title is plain text. The link only opens the page; its
+        // button acknowledges, so a preview fetching the address changes nothing.
+        let buttons = content.ackLinks.prefix(AckLink.buttonLimit) + (content.ticket.map { [$0] } ?? [])
+        if !buttons.isEmpty {
+            card["actions"] = buttons.map { ["type": "Action.OpenUrl", "title": $0.title, "url": $0.url] }
         }
         return [
             "type": "message",

@@ -32,11 +32,15 @@ public struct ErasureOutcome: Sendable, Hashable, Codable {
 
     public var dryRun: Bool
     public var cases: [ErasedCase]
-    /// Files removed (or that would be) beside the database: reports, spool and inbound copies.
+    /// The notifications whose payloads were emptied (or would be): the cases' own and any
+    /// other, such as a digest, naming the client.
+    public var notifications: [String]
+    /// Files removed (or that would be) beside the database: each case's report files and
+    /// report folder, the spool files of those notifications, the cases' inbound mail copies.
     public var files: [String]
 
     enum CodingKeys: String, CodingKey {
-        case cases, files
+        case cases, notifications, files
         case dryRun = "dry_run"
     }
 }
@@ -83,36 +87,33 @@ extension Desk {
         let configuration = rulebooks.current.configuration
         var outcome = ErasureOutcome(
             dryRun: request.dryRun,
-            cases: cases.map { .init(id: $0.id.description, state: $0.state, client: $0.client.name) }, files: [])
+            cases: cases.map { .init(id: $0.id.description, state: $0.state, client: $0.client.name) },
+            notifications: [], files: [])
+        // A digest naming two of the client's cases is listed once.
+        var listed = Set<String>()
         for subject in cases {
-            let reports = configuration.reports.dir.map { "\($0)/\(subject.id)" }
-            if request.dryRun {
-                outcome.files += reports.map(Self.files(in:)) ?? []
-                continue
-            }
             let patterns = ([subject.client.name, subject.client.email ?? ""] + subject.recordedNotes.map(\.text))
                 .filter { $0.count >= 3 && $0 != CaseMachine.erasedText }
-            let rulebook = rulebooks.current
-            let env = rulebook.environment(forPartner: subject.partner?.name, now: clock.now(), by: by)
-            let transition = CaseMachine.erase(subject, in: env)
-            let records = try await eraser.erase(
-                StoredChange(case: transition.case, entries: transition.entries), previousState: subject.state,
-                patterns: patterns)
-            var removed: [String] = []
-            if let reports { removed += Self.remove(Self.files(in: reports)) + Self.remove([reports]) }
-            if configuration.mail.transport == .maildir {
-                removed += Self.remove(
-                    Self.maildirFiles(configuration.mail.maildir) { name in
-                        records.notifications.contains { name.hasPrefix($0) }
-                    })
+            let records: ErasedRecords
+            if request.dryRun {
+                records = try await eraser.erasable(subject.id, patterns: patterns)
+            } else {
+                let rulebook = rulebooks.current
+                let env = rulebook.environment(forPartner: subject.partner?.name, now: clock.now(), by: by)
+                let transition = CaseMachine.erase(subject, in: env)
+                records = try await eraser.erase(
+                    StoredChange(case: transition.case, entries: transition.entries), previousState: subject.state,
+                    patterns: patterns)
             }
-            if let inbound = configuration.inbound?.maildir {
-                let names = Set(records.inboundFiles.map { $0.split(separator: ":").first.map(String.init) ?? $0 })
-                removed += Self.remove(
-                    Self.maildirFiles(inbound, folders: ["new", "cur", "tmp", "failed"]) { name in
-                        names.contains(name.split(separator: ":").first.map(String.init) ?? name)
-                    })
+            outcome.notifications += records.notifications.filter { listed.insert($0).inserted }
+            // A dry run lists exactly what the erasure would remove; the erasure lists what it removed.
+            let files = Self.files(of: subject, reaching: records, in: configuration)
+                .filter { listed.insert($0).inserted }
+            if request.dryRun {
+                outcome.files += files
+                continue
             }
+            let removed = Self.remove(files)
             outcome.files += removed
             logger.notice(
                 "\(subject.id): personal data erased",
@@ -126,18 +127,46 @@ extension Desk {
         return outcome
     }
 
+    /// The files an erasure of `subject` removes beside the database, in removal order: its
+    /// report files, then its report folder; the spool files of the notifications in
+    /// `records` (in `new/`, `cur/`, `tmp/` and `failed/`, whatever the transport is now: a
+    /// spool written before a switch to `sendmail` holds them too); its inbound mail copies
+    /// wherever the inbound Maildir keeps them.
+    static func files(of subject: Case, reaching records: ErasedRecords, in configuration: Configuration)
+        -> [String]
+    {
+        var files: [String] = []
+        if let dir = configuration.reports.dir {
+            let folder = "\(dir)/\(subject.id)"
+            files += Self.files(in: folder)
+            if FileManager.default.fileExists(atPath: folder) { files.append(folder) }
+        }
+        let maildirFolders = ["new", "cur", "tmp", "failed"]
+        files += Self.maildirFiles(configuration.mail.maildir, folders: maildirFolders) { name in
+            records.notifications.contains { name.hasPrefix($0) }
+        }
+        if let inbound = configuration.inbound?.maildir {
+            let names = Set(records.inboundFiles.map(Self.baseName))
+            files += Self.maildirFiles(inbound, folders: maildirFolders) { names.contains(Self.baseName($0)) }
+        }
+        return files
+    }
+
+    /// A Maildir file's name without its `:2,…` flags (they change as it moves to `cur/`).
+    static func baseName(_ name: String) -> String {
+        name.split(separator: ":", maxSplits: 1).first.map(String.init) ?? name
+    }
+
     /// The regular files of `folder` (none when it does not exist).
     static func files(in folder: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().map { "\(folder)/\($0)" }
     }
 
     /// The files of a Maildir's folders whose names `matching` accepts.
-    static func maildirFiles(
-        _ maildir: String, folders: [String] = ["new", "cur", "tmp"], matching: (String) -> Bool
-    ) -> [String] {
+    static func maildirFiles(_ maildir: String, folders: [String], matching: (String) -> Bool) -> [String] {
         folders.flatMap { folder in
             ((try? FileManager.default.contentsOfDirectory(atPath: "\(maildir)/\(folder)")) ?? []).filter(matching)
-                .map { "\(maildir)/\(folder)/\($0)" }
+                .sorted().map { "\(maildir)/\(folder)/\($0)" }
         }
     }
 

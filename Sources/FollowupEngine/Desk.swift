@@ -96,8 +96,8 @@ public struct Desk: Sendable {
         logger.debug(
             "case changed",
             metadata: [
-                "followup.case": "\(id)", "followup.event": "\(command.eventName)", "followup.by": "\(by)",
-                "followup.state": "\(changed.state.rawValue)",
+                "followup.case": "\(id)", "followup.event": "changed", "followup.command": "\(command.eventName)",
+                "followup.by": "\(by)", "followup.state": "\(changed.state.rawValue)",
             ])
         return changed
     }

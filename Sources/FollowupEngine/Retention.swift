@@ -68,25 +68,26 @@ public final class Retention: Service {
         let configuration = rulebooks.current.configuration
         let settings = configuration.retention
         var pass = Tally()
-        if !settings.closedCases.isZero {
+        if !settings.closedCases.isZero, let eraser = store as? any CaseErasure {
             let cutoff = now.addingTimeInterval(-TimeInterval(settings.closedCases.nominalSeconds))
-            var after: CaseID?
-            var due: [CaseID] = []
+            // A page at a time, through the index of closed cases by their last change: a pass
+            // reads what is due (and holds one page), not every closed case.
+            var after: ClosedCaseKey?
             while true {
-                let page = try await store.cases(matching: CaseFilter(state: .closed, limit: 500, afterID: after))
-                due += page.filter { $0.updatedAt <= cutoff && $0.client.name != CaseMachine.erasedText }.map(\.id)
-                guard page.count == 500, let last = page.last?.id else { break }
+                let page = try await eraser.closedCases(changedBefore: cutoff, after: after, limit: Self.pageSize)
+                for key in page {
+                    do {
+                        _ = try await desk.erase(
+                            ErasureRequest(caseID: key.id), by: CaseEnvironment.daemon, compact: false)
+                        pass.closedCases += 1
+                    } catch let error as FollowupError where error.code == .conflict || error.code == .notFound {
+                        continue  // Reopened or changed meanwhile: no longer due, or due at the next pass.
+                    }
+                }
+                guard page.count == Self.pageSize, let last = page.last else { break }
                 after = last
             }
-            for id in due {
-                do {
-                    _ = try await desk.erase(ErasureRequest(caseID: id), by: CaseEnvironment.daemon, compact: false)
-                    pass.closedCases += 1
-                } catch let error as FollowupError where error.code == .conflict {
-                    continue  // Reopened or changed meanwhile: no longer due, or due at the next pass.
-                }
-            }
-            if pass.closedCases > 0, let eraser = store as? any CaseErasure { try await eraser.compact() }
+            if pass.closedCases > 0 { try await eraser.compact() }
         }
         if !settings.inboundMail.isZero, let maildir = configuration.inbound?.maildir {
             let cutoff = now.addingTimeInterval(-TimeInterval(settings.inboundMail.nominalSeconds))
@@ -121,6 +122,9 @@ public final class Retention: Service {
                 ])
         }
     }
+
+    /// How many closed cases a pass reads at a time.
+    static let pageSize = 500
 
     /// Removes the regular files of `folders` last modified before `cutoff`; returns how many.
     static func removeOlder(than cutoff: Date, in folders: [String]) -> Int {

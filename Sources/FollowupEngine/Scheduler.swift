@@ -144,7 +144,10 @@ public final class Scheduler: Service {
             } catch {
                 logger.error(
                     "stage could not be prepared",
-                    metadata: ["followup.case": "\(subject.id)", "followup.stage": "\(stage.kind.rawValue)"])
+                    metadata: [
+                        "followup.event": "stage_failed", "followup.case": "\(subject.id)",
+                        "followup.stage": "\(stage.kind.rawValue)",
+                    ])
                 return nil
             }
         }

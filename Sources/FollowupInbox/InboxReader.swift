@@ -169,7 +169,9 @@ public final class InboxReader: Service {
             logger.log(
                 level: tellEach ? .info : .debug, "inbound message \(record.id) recorded on its case",
                 metadata: metadata)
-        case .duplicate: logger.debug("inbound message seen before", metadata: metadata)
+        case .duplicate:
+            metadata["followup.event"] = "inbound_duplicate"
+            logger.debug("inbound message seen before", metadata: metadata)
         case .unmatched(let reason):
             metadata["followup.event"] = "inbound_unmatched"
             metadata["followup.reason"] = "\(reason)"
@@ -339,7 +341,10 @@ public final class InboxReader: Service {
         if rename("\(folder("new"))/\(name)", "\(folder("cur"))/\(target)") != 0 {
             logger.error(
                 "inbox: cannot move a read message to cur/",
-                metadata: ["followup.file": "\(name)", "followup.error": "\(String(cString: strerror(errno)))"])
+                metadata: [
+                    "followup.event": "inbox_not_moved", "followup.file": "\(name)",
+                    "followup.error": "\(String(cString: strerror(errno)))",
+                ])
         }
     }
 

@@ -15,9 +15,20 @@ public protocol CaseErasure: Sendable {
     ///   and the file names of the case's inbound mail copies.
     func erase(_ change: StoredChange, previousState: CaseState, patterns: [String]) async throws -> ErasedRecords
 
+    /// What ``erase(_:previousState:patterns:)`` would reach for case `id` with `patterns`,
+    /// changing nothing (`followupctl erase --dry-run`): the same queries, read only.
+    func erasable(_ id: CaseID, patterns: [String]) async throws -> ErasedRecords
+
     /// Wipes what erasures freed from the storage's files (SQLite: `VACUUM` and a WAL
-    /// checkpoint; PostgreSQL: its own vacuum does it). Once after a batch of erasures.
+    /// checkpoint; PostgreSQL: `VACUUM FULL` of the tables erasures touch). Once after a batch
+    /// of erasures: it rewrites whole files.
     func compact() async throws
+
+    /// One page of what `retention.closed_cases` erases: closed cases not yet erased whose
+    /// last change is at or before `cutoff`, by that time then id, after `after` (the last
+    /// of the previous page), at most `limit`. Read through an index of closed cases by their
+    /// last change (`cases_closed`): a pass costs what is due, not every closed case.
+    func closedCases(changedBefore cutoff: Date, after: ClosedCaseKey?, limit: Int) async throws -> [ClosedCaseKey]
 
     /// Forgets the inbox records on no case (unmatched or dismissed) received at or before
     /// `cutoff` — who wrote, the subject, an excerpt — as retention removes their mail copies
@@ -25,9 +36,23 @@ public protocol CaseErasure: Sendable {
     func forgetInbound(receivedBefore cutoff: Date) async throws -> Int
 }
 
+/// Where a closed case stands in retention's order: its last change (for a closed case, its
+/// closing unless something was recorded on it since), then its id.
+public struct ClosedCaseKey: Sendable, Hashable {
+    public var changedAt: Date
+    public var id: CaseID
+
+    public init(changedAt: Date, id: CaseID) {
+        self.changedAt = changedAt
+        self.id = id
+    }
+}
+
 /// What an erasure found outside the case row, for the files beside the database.
 public struct ErasedRecords: Sendable, Hashable {
+    /// The notifications whose payloads go (sorted ids).
     public var notifications: [String]
+    /// The file names of the case's inbound mail copies, as its inbox records name them.
     public var inboundFiles: [String]
 
     public init(notifications: [String] = [], inboundFiles: [String] = []) {

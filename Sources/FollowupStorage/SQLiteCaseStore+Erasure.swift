@@ -23,33 +23,52 @@ extension SQLiteCaseStore: CaseErasure {
                     sql: "UPDATE events SET doc = ? WHERE case_id = ? AND seq = ?",
                     arguments: [try encoder.encode(ErasedRecords.scrubbed(entry)), id, seq])
             }
-            var notifications = Set(
-                try String.fetchAll(db, sql: "SELECT id FROM outbox WHERE case_id = ?", arguments: [id]))
+            let found = try Self.erasable(id, patterns: patterns, db)
             for pattern in patterns {
-                notifications.formUnion(
-                    try String.fetchAll(
-                        db, sql: "SELECT id FROM outbox WHERE instr(CAST(payload AS TEXT), ?) > 0", arguments: [pattern]
-                    ))
                 try db.execute(
                     sql: "DELETE FROM idempotency WHERE instr(CAST(body AS TEXT), ?) > 0", arguments: [pattern])
             }
-            for notification in notifications {
+            for notification in found.records.notifications {
                 try db.execute(
                     sql: "UPDATE outbox SET payload = ? WHERE id = ?",
                     arguments: [ErasedRecords.emptyPayload, notification])
             }
             try db.execute(sql: "DELETE FROM reports WHERE case_id = ?", arguments: [id])
-            var files: [String] = []
-            for row in try Row.fetchAll(db, sql: "SELECT id, doc FROM inbox WHERE case_id = ?", arguments: [id]) {
-                let record = try decoder.decode(InboundRecord.self, from: row["doc"] as Data)
-                files.append(record.file)
+            for (inboundID, record) in found.inbox {
                 try db.execute(
                     sql: "UPDATE inbox SET doc = ? WHERE id = ?",
-                    arguments: [try encoder.encode(ErasedRecords.scrubbed(record)), row["id"] as String])
+                    arguments: [try encoder.encode(ErasedRecords.scrubbed(record)), inboundID])
             }
-            return ErasedRecords(notifications: notifications.sorted(), inboundFiles: files)
+            return found.records
         }
         return records
+    }
+
+    public func erasable(_ id: CaseID, patterns: [String]) async throws -> ErasedRecords {
+        try await read { db in try Self.erasable(id.number, patterns: patterns, db).records }
+    }
+
+    /// What an erasure of case `id` reaches outside its case row and timeline: the
+    /// notifications whose payloads go (the case's, and any other holding one of `patterns`)
+    /// and the case's inbox records with their mail copies' file names.
+    static func erasable(_ id: Int64, patterns: [String], _ db: Database) throws
+        -> (records: ErasedRecords, inbox: [(id: String, record: InboundRecord)])
+    {
+        var notifications = Set(
+            try String.fetchAll(db, sql: "SELECT id FROM outbox WHERE case_id = ?", arguments: [id]))
+        for pattern in patterns {
+            notifications.formUnion(
+                try String.fetchAll(
+                    db, sql: "SELECT id FROM outbox WHERE instr(CAST(payload AS TEXT), ?) > 0", arguments: [pattern]))
+        }
+        let decoder = DocumentCoding.decoder()
+        let inbox = try Row.fetchAll(
+            db, sql: "SELECT id, doc FROM inbox WHERE case_id = ? ORDER BY id", arguments: [id]
+        )
+        .map { row in
+            (id: row["id"] as String, record: try decoder.decode(InboundRecord.self, from: row["doc"] as Data))
+        }
+        return (ErasedRecords(notifications: notifications.sorted(), inboundFiles: inbox.map(\.record.file)), inbox)
     }
 
     public func forgetInbound(receivedBefore cutoff: Date) async throws -> Int {

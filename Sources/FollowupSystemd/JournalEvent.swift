@@ -27,6 +27,34 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case inbox
     /// A case's personal data erased (LGPD, `followupctl erase`).
     case erased
+    /// A stage that could not be prepared on its case (it stays due).
+    case stageFailed = "stage_failed"
+    /// A notification acknowledged, and unacknowledged ones sent again to all leaders.
+    case acknowledged
+    case notificationUnacknowledged = "notification_unacknowledged"
+    /// A partner mail given up on that could not be marked failed on its case.
+    case unsentNotMarked = "unsent_not_marked"
+    /// A test notification (`followupctl notify test`).
+    case notificationTest = "notification_test"
+    /// A notice posted to the technicians.
+    case noticePosted = "notice_posted"
+    /// An inbound mail read before, and one read that could not be moved to `cur/`.
+    case inboundDuplicate = "inbound_duplicate"
+    case inboxNotMoved = "inbox_not_moved"
+    /// A retention pass that removed something (a summary).
+    case retention
+    /// The daemon's own housekeeping and the control socket's refusals.
+    case backupWritten = "backup_written"
+    case answersForgotten = "answers_forgotten"
+    case controlBusy = "control_busy"
+    case controlAnswerLost = "control_answer_lost"
+    /// The web application (§6.9): listening, sign-ins and the local accounts' changes.
+    case webListening = "web_listening"
+    case signedIn = "signed_in"
+    case accountAdded = "account_added"
+    case passwordChanged = "password_changed"
+    case accountDisabled = "account_disabled"
+    case accountLocked = "account_locked"
 
     /// The 128-bit id, lowercase hex, as the journal and the catalog write it.
     public var messageID: String {
@@ -57,6 +85,25 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .inboxFailed: "cfd583df4a7a421cb425b600b418bd4d"
         case .inbox: "42be07ed7a6a4ec6bff78debd32b2cd3"
         case .erased: "2cedf3c9717a45f1856dcece58a563ee"
+        case .stageFailed: "5e6d9726618f485e9e5d53346b624459"
+        case .acknowledged: "b5d4f898e2914f219fd9dca5521d7bc2"
+        case .notificationUnacknowledged: "33cb31e61e964b29af41d16a5259a3ab"
+        case .unsentNotMarked: "745563693c414df3ad929dc718a7a633"
+        case .notificationTest: "f08ff3014112421ea906b290f142c625"
+        case .noticePosted: "2a14f63b054040619a0f4c99c431fd69"
+        case .inboundDuplicate: "9068cf5cbe2b40279153878f1a12ad84"
+        case .inboxNotMoved: "1c204a50b7274f69be58aa1ed2ace1ff"
+        case .retention: "9b29e852ae564cceb06f80c1f4092ccf"
+        case .backupWritten: "13e5e0440a4848f7a0980566bba832f1"
+        case .answersForgotten: "7200a6e193f547b09a89c3a76f642289"
+        case .controlBusy: "14311b1315284382aa7f0c663d1d73d6"
+        case .controlAnswerLost: "9a830425276240628b448911f4aa936b"
+        case .webListening: "ed960b84667d496fa13095933f35b2c9"
+        case .signedIn: "0a00823c58314a94aa0202e1f7b71ac7"
+        case .accountAdded: "12e06c6e84af4070b78f2ff52954d45a"
+        case .passwordChanged: "0665df8334e245af821ee0dd29c6812e"
+        case .accountDisabled: "bcccde96db9649fcad1047c2d0e0aa17"
+        case .accountLocked: "d47d9a5cba064363b33f93c823dff85d"
         }
     }
 }

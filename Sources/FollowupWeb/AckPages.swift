@@ -13,7 +13,8 @@ struct AckPages: Sendable {
     let desk: Desk
     let store: any CaseStore
     let clock: any WallClock
-    let links: @Sendable () async throws -> AckLinks?
+    /// Verifies tokens (the key is the daemon's; address and lifetime do not matter here).
+    let links: AckLinks
     let pages: @Sendable () -> WebPages
 
     func show(_ token: String) async throws -> Response {
@@ -34,13 +35,12 @@ struct AckPages: Sendable {
     }
 
     private func verify(_ token: String, pages: WebPages) async throws -> Result<AckLinks.Claim, AckLinks.Refusal> {
-        guard let links = try await links() else { return .failure(.forged) }
-        return links.verify(token, now: clock.now())
+        links.verify(token, now: clock.now())
     }
 
     private func refusal(_ token: String, pages: WebPages) async throws -> Response {
         let heading = pages.wording["forbiddenTitle"]
-        if let links = try await links(), case .failure(.expired(let at)) = links.verify(token, now: clock.now()) {
+        if case .failure(.expired(let at)) = links.verify(token, now: clock.now()) {
             return pages.message(pages.format("linkExpired", pages.time(at)), heading: heading, status: .forbidden)
         }
         return pages.message(pages.wording["linkForged"], heading: heading, status: .forbidden)

@@ -34,14 +34,9 @@ struct WebRoutes: Sendable {
             store: parts.accounts, clock: parts.clock, logger: parts.logger.with("followup.component", "web"))
         let pageCache = try PageCache(rulebooks: rulebooks)
         self.pageCache = pageCache
-        let store = parts.accounts
-        let keys = AckKey(store: store)
+        let links = parts.ackLinks
         ack = AckPages(
-            desk: parts.desk, store: parts.store, clock: parts.clock,
-            links: {
-                let web = settings()
-                return AckLinks(key: try await keys.key(), baseURL: web.baseURL, lifetime: web.ackLinksTTL)
-            }, pages: { pageCache.current })
+            desk: parts.desk, store: parts.store, clock: parts.clock, links: links, pages: { pageCache.current })
     }
 
     var pages: WebPages { pageCache.current }
@@ -195,21 +190,6 @@ struct WebRoutes: Sendable {
         return Response(
             status: status, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
-}
-
-/// The acknowledgement links' signing key, read from the database once.
-final class AckKey: Sendable {
-    let store: any AccountStore
-    private let cached = Mutex<Data?>(nil)
-
-    init(store: any AccountStore) { self.store = store }
-
-    func key() async throws -> Data {
-        if let key = cached.withLock({ $0 }) { return key }
-        let key = try await store.secret("ack-links") { WebSessions.randomBytes(32) }
-        cached.withLock { $0 = key }
-        return key
     }
 }
 

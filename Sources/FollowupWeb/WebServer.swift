@@ -5,6 +5,7 @@ import FollowupEngine
 import FollowupStorage
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -15,6 +16,9 @@ import ServiceLifecycle
 public struct WebServer: Service {
     let settings: WebSettings
     let application: Application<RouterResponder<WebContext>>
+    let accounts: any AccountStore
+    let clock: any WallClock
+    let logger: Logger
 
     /// Everything the web application works with.
     public struct Parts: Sendable {
@@ -25,12 +29,15 @@ public struct WebServer: Service {
         public var rulebooks: RulebookHolder
         public var clock: any WallClock
         public var metrics: MetricsExporter
+        /// The signer of acknowledgement links, with the key the daemon keeps in its database.
+        public var ackLinks: AckLinks
         public var logger: Logger
 
         public init(
             api: ControlAPI, desk: Desk, store: any CaseStore, accounts: any AccountStore, rulebooks: RulebookHolder,
-            clock: any WallClock, metrics: MetricsExporter, logger: Logger
+            clock: any WallClock, metrics: MetricsExporter, ackLinks: AckLinks, logger: Logger
         ) {
+            self.ackLinks = ackLinks
             self.api = api
             self.desk = desk
             self.store = store
@@ -45,20 +52,49 @@ public struct WebServer: Service {
     /// The server for `settings`; `onListening` runs once it accepts connections.
     public init(settings: WebSettings, parts: Parts, onListening: @escaping @Sendable () async -> Void = {}) throws {
         self.settings = settings
+        accounts = parts.accounts
+        clock = parts.clock
+        logger = parts.logger
         let routes = try WebRoutes(parts: parts)
         let router = Router(context: WebContext.self)
         router.add(middleware: WebMetricsMiddleware(metrics: parts.metrics))
         routes.register(on: router)
+        // An idle or stalled connection is closed after a minute; heads are kept small.
+        let channel = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(60),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))
         application = Application(
-            router: router,
+            router: router, server: .http1(configuration: channel),
             configuration: .init(
                 address: .hostname(settings.listen.host, port: Int(settings.listen.port)), serverName: "followupd"),
             onServerRunning: { _ in await onListening() },
             logger: parts.logger)
     }
 
+    /// Serves until graceful shutdown; meanwhile, once an hour, forgets expired sessions and
+    /// sign-ins the identity provider never answered.
     public func run() async throws {
-        try await application.run()
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await application.run() }
+            group.addTask { await pruneSessions() }
+        }
+    }
+
+    private func pruneSessions() async {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let removed = try await accounts.pruneSessions(before: clock.now())
+                    if removed > 0 {
+                        logger.debug("expired sessions forgotten", metadata: ["followup.count": "\(removed)"])
+                    }
+                } catch {
+                    logger.warning("expired sessions not forgotten", metadata: ["followup.error": "\(error)"])
+                }
+                try? await clock.sleep(until: clock.now().addingTimeInterval(3600))
+            }
+        }
     }
 }
 

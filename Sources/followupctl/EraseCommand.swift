@@ -12,8 +12,9 @@ struct EraseCommand: ParsableCommand {
             Removes the client's name and e-mail, notes and returns, stored reports and report \
             files, notification payloads and spool files, and inbound mail copies of the cases \
             named; each case keeps a tombstone entry saying who erased what and when. Open cases \
-            are refused unless --force. --dry-run lists what would go and changes nothing. Needs \
-            the admin role.
+            are refused unless --force. --dry-run lists what would go (cases, notification \
+            payloads, report files, spool files, inbound mail copies) and changes nothing; the \
+            erasure then removes exactly those. Needs the admin role.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -44,6 +45,9 @@ struct EraseCommand: ParsableCommand {
             let outcome = try session.decode(ErasureJSON.self, from: answer)
             let verb = outcome.dryRun ? "would erase" : "erased"
             var lines = outcome.cases.map { "\(verb) \($0.id) (\($0.state.rawValue)) client \($0.client)" }
+            lines += outcome.notifications.map {
+                "\(outcome.dryRun ? "would empty" : "emptied") the payload of notification \($0)"
+            }
             lines += outcome.files.map { "\(outcome.dryRun ? "would remove" : "removed") \($0)" }
             return lines.joined(separator: "\n")
         }

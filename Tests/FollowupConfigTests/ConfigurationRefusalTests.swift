@@ -50,6 +50,20 @@ struct ConfigurationRefusalTests {
         Refusal("tickets: { url: 'ssc.example/{ticket}' }", "tickets.url", "https://"),
         Refusal("tickets: { url: 'https://ssc.example/ssc' }", "tickets.url", "{ticket}"),
         Refusal("tickets: { link: x }", "tickets.link", "unknown key"),
+        // The web application (§6.9).
+        Refusal("web: { public_url: 'https://f.example' }", "web.listen", "required"),
+        Refusal("web: { listen: 8080 }", "web.listen", "is not HOST:PORT"),
+        Refusal("web: { listen: '127.0.0.1:0' }", "web.listen", "is not a TCP port"),
+        Refusal("web: { listen: '127.0.0.1:8080', public_url: 'followup.example' }", "web.public_url", "https://"),
+        Refusal("web: { listen: '127.0.0.1:8080', session_ttl: 0 }", "web.session_ttl", "greater than 0"),
+        Refusal("web: { listen: '127.0.0.1:8080', sesion_ttl: 1h }", "web.sesion_ttl", "unknown key"),
+        Refusal("web: { listen: '127.0.0.1:8080', oidc: { client_id: f } }", "web.oidc.issuer", "required"),
+        Refusal(
+            "web: { listen: '127.0.0.1:8080', oidc: { issuer: 'https://l.example', client_id: f, roles: { boss: [x] } } }",
+            "web.oidc.roles.boss", "unknown key"),
+        Refusal(
+            "web: { listen: '127.0.0.1:8080', oidc: { issuer: 'https://l.example', client_id: f, client_secret_file: /nonexistent/s } }",
+            "web.oidc.client_secret_file", "cannot read"),
         Refusal("tickets: { name: '' }", "tickets.name", "must not be empty"),
         Refusal("owners: [{ name: Jo, phone_number: '(11) 4004 ramal 1' }]", "owners[0].phone_number", "telephone"),
         Refusal("owners: [{ name: Jo, login: 'jo prado' }]", "owners[0].login", "is not a login name"),

@@ -232,6 +232,43 @@ struct ConfigurationTests {
         #expect(configuration.retention.isActive)
     }
 
+    @Test("the web section: off by default, every key read, the secret from its file")
+    func web() throws {
+        #expect(try parse("").web == nil)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "s3cr3t\n".write(to: folder.appendingPathComponent("oidc.secret"), atomically: true, encoding: .utf8)
+        let configuration = try parse(
+            """
+            web:
+              listen: "[::1]:8443"
+              public_url: https://followup.example.com/
+              session_ttl: 8h
+              local_accounts: false
+              ack_links_ttl: 2d
+              oidc:
+                issuer: https://login.example.com/realms/desk/
+                client_id: followupd
+                client_secret_file: oidc.secret
+                roles_claim: groups
+                roles: { technician: [desk], leader: [desk-leaders] }
+            """, base: folder.path)
+        let web = try #require(configuration.web)
+        #expect(web.listen == MetricsSettings(host: "::1", port: 8443))
+        #expect(web.publicURL == "https://followup.example.com", "the final slash is dropped")
+        #expect(web.isSecure && web.baseURL == "https://followup.example.com")
+        #expect(web.sessionTTL == .seconds(8 * 3600) && web.ackLinksTTL == .seconds(2 * 86_400))
+        #expect(!web.localAccounts)
+        let oidc = try #require(web.oidc)
+        #expect(oidc.issuer == "https://login.example.com/realms/desk" && oidc.clientID == "followupd")
+        #expect(oidc.clientSecret == "s3cr3t" && oidc.loginClaim == "preferred_username")
+        #expect(oidc.rolesClaim == "groups" && oidc.roles == ["technician": ["desk"], "leader": ["desk-leaders"]])
+        let plain = try #require(try parse("web: { listen: '127.0.0.1:8080' }").web)
+        #expect(plain.baseURL == "http://127.0.0.1:8080" && !plain.isSecure && plain.localAccounts)
+        #expect(plain.sessionTTL == .seconds(12 * 3600) && plain.ackLinksTTL == .seconds(7 * 86_400))
+    }
+
     @Test("lookups by name ignore case")
     func lookups() throws {
         let configuration = try parse(Self.fullFile)

@@ -42,6 +42,15 @@ import Testing
         }
     }
 
+    /// `POST /v1/erase` for the client of FU-1, forced; its answer.
+    static func erase(_ socket: String, dryRun: Bool) throws -> [String: Any] {
+        let answer = try RawClient.request(
+            socket, "POST", "/v1/erase",
+            body: #"{"client":"padaria segredo unico","force":true,"dry_run":\#(dryRun)}"#)
+        #expect(answer.status == 200, "\(answer.body)")
+        return try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any] ?? [:]
+    }
+
     static func show(_ socket: String, _ id: String) throws -> [String: Any] {
         let answer = try RawClient.request(socket, "GET", "/v1/cases/\(id)")
         return try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any] ?? [:]
@@ -116,6 +125,14 @@ import Testing
             }, "the reply recorded: \(daemon.stderr)")
         #expect(Self.inDaemonData(Self.secrets, workspace).count >= 6, "the data is there to begin with")
 
+        // Nothing left to deliver: what the dry run lists is what the erasure will find.
+        #expect(
+            try await eventually {
+                let status = try RawClient.request(socket, "GET", "/v1/status")
+                let json = try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any]
+                return (json?["outbox"] as? [String: Any])?["pending"] as? Int ?? 0 == 0
+            }, "the outbox drained: \(daemon.stderr)")
+
         // Open: refused without --force. A dry run lists and changes nothing.
         let refused = try ctl("erase", "--case", "FU-1")
         #expect(refused.status == 1, "\(refused.stdout) \(refused.stderr)")
@@ -127,10 +144,36 @@ import Testing
         #expect(
             try Self.show(socket, "FU-1")["client"].flatMap { ($0 as? [String: Any])?["name"] as? String }
                 == "Padaria Segredo Unico")
+        // It lists every kind of thing that goes: report files and folder, notification
+        // payloads and their spool files, the inbound mail copy.
+        let listed = try Self.erase(socket, dryRun: true)
+        let directory = workspace.directory.path
+        let listedFiles = try #require(listed["files"] as? [String])
+        let listedNotifications = try #require(listed["notifications"] as? [String])
+        for place in ["reports/FU-1/", "outbox/new/", "inbox/cur/1.reply"] {
+            #expect(listedFiles.contains { $0.hasPrefix("\(directory)/\(place)") }, "\(place) listed: \(listedFiles)")
+        }
+        #expect(listedFiles.contains("\(directory)/reports/FU-1"))
+        #expect(!listedFiles.contains { $0.contains("FU-2") })
+        #expect(listedNotifications.count >= 3)
+        #expect(dry.stdout.split(separator: "\n").filter { $0.hasPrefix("would remove ") }.count == listedFiles.count)
+        #expect(listedFiles.allSatisfy { FileManager.default.fileExists(atPath: $0) }, "the dry run removed nothing")
+        // Every file of FU-1's in the spool and inbound folders is listed (by what it holds).
+        let holdingOutside =
+            Self.holding(Self.secrets, under: workspace.directory.appendingPathComponent("outbox"))
+            + Self.holding(Self.secrets, under: workspace.directory.appendingPathComponent("inbox"))
+        #expect(!holdingOutside.isEmpty)
+        for found in holdingOutside {
+            let name = String(found.prefix { $0 != ":" })
+            #expect(listedFiles.contains { ($0 as NSString).lastPathComponent.hasPrefix(name) }, "\(found) listed")
+        }
 
-        let erased = try ctl("erase", "--client", "padaria segredo unico", "--force")
-        #expect(erased.status == 0, "\(erased.stderr)")
-        #expect(erased.stdout.contains("erased FU-1"))
+        // The erasure removes exactly what the dry run listed.
+        let erased = try Self.erase(socket, dryRun: false)
+        #expect(erased["dry_run"] as? Bool == false)
+        #expect(Set(erased["files"] as? [String] ?? []) == Set(listedFiles))
+        #expect(Set(erased["notifications"] as? [String] ?? []) == Set(listedNotifications))
+        #expect(listedFiles.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
 
         // Found nowhere: the database's raw bytes (checkpointed), reports, spool, inbound mail.
         #expect(Self.inDaemonData(Self.secrets, workspace) == [])

@@ -175,19 +175,82 @@ import Testing
             #expect(catalog.contains("-- \(event.messageID)\n"), "\(event) in English")
             #expect(catalog.contains("-- \(event.messageID) pt_BR\n"), "\(event) in pt-BR")
         }
-        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources")
-        var text = ""
-        let walker = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
-        while let file = walker?.nextObject() as? URL {
-            guard file.pathExtension == "swift", file.lastPathComponent != "JournalEvent.swift" else { continue }
-            text += try String(contentsOf: file, encoding: .utf8)
-        }
+        let files = try Self.daemonSources()
+        let text = files.filter { !$0.path.hasSuffix("/JournalEvent.swift") }.map(\.text).joined()
         for event in JournalEvent.allCases {
             let named =
                 text.contains("\"followup.event\": \"\(event.rawValue)\"")
                 || text.contains("[\"followup.event\"] = \"\(event.rawValue)\"")
             #expect(named, "\(event.rawValue) is logged by the daemon")
         }
+    }
+
+    /// Every `followup.event` the daemon names is a catalog event (a name outside it would
+    /// reach the journal with no `MESSAGE_ID`), and every log call about a case, a
+    /// notification or an inbound mail names one: its own metadata, or — when it passes a
+    /// metadata value built before — the function that builds it.
+    @Test func everyEntryAboutACaseHasAMessageID() throws {
+        let known = Set(JournalEvent.allCases.map(\.rawValue))
+        let named = try Regex(#"\"followup\.event\"\]?\s*[:=]\s*(\"[^\"]*\"|[^,\]\s]+)"#)
+        let call = try Regex(#"\b\w*[lL]ogger\??\.(trace|debug|info|notice|warning|error|critical|log)\("#)
+        var calls = 0
+        for file in try Self.daemonSources() where !file.path.hasSuffix("/JournalEvent.swift") {
+            for match in file.text.matches(of: named) {
+                let name = match.output[1].substring.map(String.init) ?? ""
+                #expect(
+                    name.hasPrefix("\"") && !name.contains("\\(")
+                        && known.contains(String(name.dropFirst().dropLast())),
+                    "\(file.name): followup.event \(name) is not a JournalEvent")
+            }
+            for match in file.text.matches(of: call) {
+                let text = Self.balanced(file.text, from: match.range.upperBound)
+                // Metadata built before the call: the function that builds it.
+                let scope =
+                    text.contains("metadata: [") || !text.contains("metadata:")
+                    ? text
+                    : String(
+                        file.text[
+                            Self.functionStart(file.text, before: match.range.lowerBound)..<match.range.upperBound])
+                        + text
+                let aboutACase = ["\"followup.case\"", "\"followup.notification\"", "\"followup.inbound\""].contains {
+                    scope.contains($0)
+                }
+                guard aboutACase else { continue }
+                calls += 1
+                let line = file.text[..<match.range.lowerBound].filter { $0 == "\n" }.count + 1
+                #expect(
+                    scope.contains("\"followup.event\""), "\(file.name):\(line) logs about a case with no MESSAGE_ID")
+            }
+        }
+        #expect(calls > 10, "the log calls about cases were found (\(calls))")
+    }
+
+    /// The daemon's Swift sources, with their paths and names.
+    static func daemonSources() throws -> [(path: String, name: String, text: String)] {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        var files: [(path: String, name: String, text: String)] = []
+        let walker = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)
+        while let file = walker?.nextObject() as? URL {
+            guard file.pathExtension == "swift", !file.path.contains("/FollowupTestSupport/") else { continue }
+            files.append((file.path, file.lastPathComponent, try String(contentsOf: file, encoding: .utf8)))
+        }
+        return files
+    }
+
+    /// The text from `start` (just after an opening parenthesis) to its closing one.
+    static func balanced(_ text: String, from start: String.Index) -> String {
+        var depth = 1
+        var index = start
+        while index < text.endIndex, depth > 0 {
+            if text[index] == "(" { depth += 1 } else if text[index] == ")" { depth -= 1 }
+            index = text.index(after: index)
+        }
+        return String(text[start..<index])
+    }
+
+    /// Where the function holding `position` begins (its `func`).
+    static func functionStart(_ text: String, before position: String.Index) -> String.Index {
+        text[..<position].range(of: "func ", options: .backwards)?.lowerBound ?? text.startIndex
     }
 }

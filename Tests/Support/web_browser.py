@@ -1,0 +1,66 @@
+"""Drives the real chromium through Selenium like a person at the desk would.
+
+Usage: web_browser.py BASE_URL LOGIN PASSWORD [ACK_URL EXPIRED_URL TAMPERED_URL]
+Prints one JSON object with what the browser saw; the Swift test judges it.
+"""
+import json
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=412,915", "--lang=pt-BR"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def text(driver, element_id):
+    found = driver.find_elements(By.ID, element_id)
+    return found[0].text if found else None
+
+
+def main():
+    base, login, password = sys.argv[1:4]
+    links = sys.argv[4:7]
+    seen = {}
+    driver = browser()
+    try:
+        driver.get(base + "/account")
+        seen["unsigned_account_lands_on"] = driver.current_url.replace(base, "")
+        driver.find_element(By.ID, "login").send_keys(login)
+        driver.find_element(By.ID, "password").send_keys(password)
+        driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button").click()
+        seen["after_sign_in"] = driver.current_url.replace(base, "")
+        seen["person"] = text(driver, "person")
+        seen["role"] = text(driver, "role")
+        seen["session_cookie_http_only"] = all(
+            c.get("httpOnly") for c in driver.get_cookies() if c["name"] == "followupd_session")
+        seen["script_sees_cookies"] = driver.execute_script("return document.cookie")
+        driver.find_element(By.ID, "sign-out").click()
+        seen["after_sign_out"] = driver.current_url.replace(base, "")
+        driver.get(base + "/account")
+        seen["account_after_sign_out"] = driver.current_url.replace(base, "")
+        if links:
+            ack, expired, tampered = links
+            driver.get(ack)
+            seen["ack_page_button"] = text(driver, "acknowledge")
+            seen["ack_page_for"] = text(driver, "for")
+            driver.find_element(By.ID, "acknowledge").click()
+            seen["ack_done"] = text(driver, "acknowledged")
+            driver.get(expired)
+            seen["expired_message"] = text(driver, "message")
+            seen["expired_has_button"] = bool(driver.find_elements(By.ID, "acknowledge"))
+            driver.get(tampered)
+            seen["tampered_message"] = text(driver, "message")
+    finally:
+        driver.quit()
+    print(json.dumps(seen))
+
+
+main()
