@@ -19,6 +19,7 @@ struct WebRoutes: Sendable {
     let sessions: WebSessions
     let accounts: LocalAccounts
     let throttle = SignInThrottle()
+    let oidcProviders = OIDCProviders()
     let ack: AckPages
     let pageCache: PageCache
     let board: BoardPage
@@ -64,6 +65,7 @@ struct WebRoutes: Sendable {
         }
         router.get("/sign-in") { request, _ in try await signInPage(request, message: nil, login: "") }
         router.post("/sign-in") { request, context in try await signIn(request, context: context) }
+        registerOIDC(on: router)
         router.post("/sign-out") { request, context in
             guard let session = try await sessions.current(request) else { return WebSessions.redirect(to: "/sign-in") }
             let form = try await FormFields.read(request, context: context)
