@@ -101,7 +101,22 @@ struct WebRoutes: Sendable {
         if let message { values["message"] = message }
         var response = pages.page("sign-in", title: pages.wording["signInTitle"], values: values, status: status)
         response.setCookie(sessions.cookie(WebSessions.formCookie, csrf, maxAge: 3600))
+        if let issuer = web?.oidc?.issuer, let origin = Self.origin(of: issuer),
+            let policy = response.headers[.contentSecurityPolicy]
+        {
+            // The company sign-in form's answer sends the browser on to the provider: a
+            // browser follows that redirect only when `form-action` allows its origin.
+            response.headers[.contentSecurityPolicy] = policy.replacingOccurrences(
+                of: "form-action 'self'", with: "form-action 'self' \(origin)")
+        }
         return response
+    }
+
+    /// `scheme://host[:port]` of `url`, as a CSP source; nil when it has none.
+    static func origin(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host
+        else { return nil }
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
     }
 
     func signIn(_ request: Request, context: WebContext) async throws -> Response {

@@ -70,8 +70,14 @@ struct WebDesk {
 
     /// The sign-in page's form, posted: the provider's address the daemon redirects to.
     func startSignIn(_ browser: inout Browser, next: String) async throws -> String {
-        let (_, page, _) = try await browser.get(base + "/sign-in", jar: true)
+        let (_, page, pageHeaders) = try await browser.get(base + "/sign-in", jar: true)
         let csrf = try #require(ProviderDriver.hiddenValue("csrf", in: page))
+        // A browser follows the form's redirect to the provider only when the page allows it.
+        let issuer = try #require(URLComponents(string: driver.issuer))
+        let origin = "\(issuer.scheme ?? "")://\(issuer.host ?? "")" + (issuer.port.map { ":\($0)" } ?? "")
+        #expect(
+            pageHeaders.first(name: "Content-Security-Policy")?.contains("form-action 'self' \(origin);") == true,
+            "\(pageHeaders)")
         let (status, _, headers) = try await browser.post(
             base + "/sign-in/oidc", form: ProviderDriver.form([("csrf", csrf), ("next", next)]))
         #expect(status == 303)
