@@ -13,6 +13,11 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case escalation
     case controlRequest = "control_request"
     case storageUnavailable = "storage_unavailable"
+    /// The database's schema at start: copied before migrating, migrated, or not migrated (the
+    /// daemon exits 78, the database left as it was).
+    case migrationBackup = "migration_backup"
+    case migrated
+    case migrationFailed = "migration_failed"
     /// Stages of the daemon's own, each told on its case outside bulk passes (§6.8).
     case skipped
     case manualResendRequested = "manual_resend_requested"
@@ -47,6 +52,9 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .escalation: "31a74368479d4b948255d822837f5965"
         case .controlRequest: "87158050dd764468ba7c1fcc4af98190"
         case .storageUnavailable: "4456a2a5a13444d4af56b4bf95fade10"
+        case .migrationBackup: "7bf55958dbb24f8f82c9f4776f5fbe69"
+        case .migrated: "8cd93bab9e7a478a803b7316f265dc48"
+        case .migrationFailed: "ed37c3455eaf4819b9eaadb3871cf324"
         case .skipped: "c7c8d7ed54c846e89955b657cc115bd4"
         case .manualResendRequested: "5a8ea35579d24c3384892512cbdc76ae"
         case .reminded: "d87ae52ded70410d857071c904bbb0b8"
