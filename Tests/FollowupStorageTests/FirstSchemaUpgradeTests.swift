@@ -31,8 +31,11 @@ import Testing
             // The copy taken before migrating is the first-schema file, whole.
             let copy = try await FirstSchemaFixture.dump(path + ".pre-v2.bak")
             #expect(copy.tables == before.tables)
+            // Every step of today's schema, and the same tables and indexes as a new database.
             let after = try await FirstSchemaFixture.dump(path)
-            #expect(after.rows("grdb_migrations").count == 5)
+            let fresh = try await Self.freshSchema()
+            #expect(Self.steps(after) == Self.steps(fresh))
+            #expect(after.schema.map { $0.prefix(2) } == fresh.schema.map { $0.prefix(2) })
             #expect(after.tableNames.isSuperset(of: ["idempotency", "deliveries", "notices", "inbox", "message_ids"]))
         }
     }
@@ -95,9 +98,25 @@ import Testing
         let path = folder.appendingPathComponent("followupd.db").path
         _ = try SQLiteCaseStore(path: path, logger: StoreEngine.quiet)
         let made = try await FirstSchemaFixture.dump(path)
-        #expect(made.rows("grdb_migrations").count == 5)
+        #expect(Self.steps(made).first == FirstSchemaFixture.firstStep)
+        #expect(Self.steps(made).count >= 5)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(!files.contains { $0.hasSuffix(".bak") }, "\(files)")
+    }
+
+    /// The schema steps a file records, in the order of their numbers.
+    static func steps(_ dump: FirstSchemaFixture.Dump) -> [String] {
+        func number(_ step: String) -> Int { Int(step.dropFirst().prefix { $0.isNumber }) ?? 0 }
+        return dump.rows("grdb_migrations").compactMap { $0["identifier"]?.text }.sorted { number($0) < number($1) }
+    }
+
+    /// A new database made by today's store, read back.
+    static func freshSchema() async throws -> FirstSchemaFixture.Dump {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("followupd-fresh-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("followupd.db").path
+        _ = try SQLiteCaseStore(path: path, logger: StoreEngine.quiet)
+        return try await FirstSchemaFixture.dump(path)
     }
 
     /// Runs SQL on the file with Python's `sqlite3` (committed and checkpointed when it returns).
