@@ -22,6 +22,10 @@ public struct FollowupError: Error, Sendable, CustomStringConvertible {
         public static let storageUnavailable = Code(rawValue: "storage_unavailable")
         /// The configuration is refused.
         public static let invalidConfiguration = Code(rawValue: "invalid_configuration")
+        /// The database's schema could not be brought up to date (a migration failed, or the
+        /// database was made by a newer release); the database is left as it was. The daemon
+        /// exits 78: starting again changes nothing until a person acts.
+        public static let migrationFailed = Code(rawValue: "migration_failed")
         /// A request with the same `Idempotency-Key` was already carried out.
         public static let duplicateRequest = Code(rawValue: "duplicate_request")
         /// Something that should not happen did; the message says what.

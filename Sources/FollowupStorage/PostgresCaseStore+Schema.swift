@@ -1,7 +1,4 @@
-import FollowupCore
 import Foundation
-import Logging
-import PostgresNIO
 
 extension PostgresCaseStore {
     /// One step of the schema.
@@ -180,40 +177,4 @@ extension PostgresCaseStore {
                 "CREATE INDEX cases_closed ON cases (updated_at, id) WHERE state = 'closed' AND client <> '[erased]'"
             ]),
     ]
-
-    /// Applies the pending migrations in one transaction on a connection of its own, under
-    /// the migration lock. Returns the versions applied (empty when the schema was current).
-    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws -> [Int64] {
-        try await connection.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
-                """, logger: logger)
-            var applied = Set<Int64>()
-            for try await version in try await connection.query(
-                "SELECT version FROM schema_migrations", logger: logger
-            ).decode(Int64.self) {
-                applied.insert(version)
-            }
-            if let newest = applied.max(), let known = migrations.last?.version, newest > known {
-                throw FollowupError(
-                    .storageUnavailable,
-                    "the database's schema (version \(newest)) is newer than this followupd knows (\(known)): "
-                        + "upgrade this node")
-            }
-            var done: [Int64] = []
-            for migration in migrations where !applied.contains(migration.version) {
-                for statement in migration.sql {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await connection.query(
-                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
-                    logger: logger)
-                done.append(migration.version)
-            }
-            return done
-        }
-    }
 }

@@ -120,36 +120,6 @@ public final class PostgresCaseStore: CaseStore, Service, CustomStringConvertibl
         return try await store.withRunning { try await body(store) }
     }
 
-    /// Brings the schema up to date on a connection of its own (the pool need not run), under
-    /// an advisory lock: the first node migrates, the others wait and find nothing to do.
-    /// Returns the versions applied.
-    ///
-    /// - Throws: ``FollowupError`` with `storageUnavailable` when the server cannot be reached
-    ///   or refuses the login (fails at once, not after the pool's retries).
-    @discardableResult
-    public func migrate() async throws -> [Int64] {
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(
-                configuration: connectionConfiguration, id: 0, logger: logger)
-        } catch {
-            throw mapped(error)
-        }
-        do {
-            let applied = try await Self.migrate(connection, logger: logger)
-            try? await connection.close()
-            if !applied.isEmpty {
-                logger.info(
-                    "database schema migrated",
-                    metadata: ["followup.storage": "\(self)", "followup.versions": "\(applied)"])
-            }
-            return applied
-        } catch {
-            try? await connection.close()
-            throw mapped(error)
-        }
-    }
-
     // MARK: Transactions
 
     /// Runs `body` in one transaction with a change writer, then applies the counters and

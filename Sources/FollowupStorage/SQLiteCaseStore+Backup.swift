@@ -62,7 +62,8 @@ extension SQLiteCaseStore {
         }
     }
 
-    private static func copy(_ pool: DatabasePool, to temporary: String, then path: String, folder: String) throws
+    /// Copies a snapshot of `pool` to `temporary`, checks and syncs it, then renames it to `path`.
+    static func copy(_ pool: any DatabaseReader, to temporary: String, then path: String, folder: String) throws
         -> BackupOutcome
     {
         unlink(temporary)

@@ -15,9 +15,11 @@ public final class SQLiteCaseStore: CaseStore {
     /// The last case id handed out (this process is the file's only writer of new cases).
     let lastID: Mutex<Int64>
 
-    /// Opens (creating when missing) the database at `path` and applies pending migrations.
+    /// Opens (creating when missing) the database at `path` and applies pending migrations
+    /// (``migrate(path:configuration:logger:)``: a copy of the file first, then one transaction).
     ///
-    /// - Throws: ``FollowupError`` with `storageUnavailable` when the file cannot be opened.
+    /// - Throws: ``FollowupError`` with `storageUnavailable` when the file cannot be opened,
+    ///   `migrationFailed` when its schema cannot be brought up to date (the file unchanged).
     public init(path: String, logger: Logger) throws(FollowupError) {
         self.path = path
         self.logger = logger
@@ -31,8 +33,16 @@ public final class SQLiteCaseStore: CaseStore {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
+        } catch {
+            throw FollowupError(
+                .storageUnavailable, "cannot open the database \(path): \(Self.describe(error))", underlying: error)
+        }
+        // Migrated on a connection of its own before the pool opens: opening a pool writes to
+        // the file (GRDB makes and drops a table to create the write-ahead log), and a file
+        // whose migration fails must be left byte for byte as it was.
+        try Self.migrate(path: path, configuration: configuration, logger: logger)
+        do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
             let last = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM cases") ?? 0
             }
             lastID = Mutex(last)

@@ -13,6 +13,11 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case escalation
     case controlRequest = "control_request"
     case storageUnavailable = "storage_unavailable"
+    /// The database's schema at start: copied before migrating, migrated, or not migrated (the
+    /// daemon exits 78, the database left as it was).
+    case migrationBackup = "migration_backup"
+    case migrated
+    case migrationFailed = "migration_failed"
     /// Stages of the daemon's own, each told on its case outside bulk passes (§6.8).
     case skipped
     case manualResendRequested = "manual_resend_requested"
@@ -55,6 +60,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
     case passwordChanged = "password_changed"
     case accountDisabled = "account_disabled"
     case accountLocked = "account_locked"
+    case oidcRefused = "oidc_refused"
 
     /// The 128-bit id, lowercase hex, as the journal and the catalog write it.
     public var messageID: String {
@@ -75,6 +81,9 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .escalation: "31a74368479d4b948255d822837f5965"
         case .controlRequest: "87158050dd764468ba7c1fcc4af98190"
         case .storageUnavailable: "4456a2a5a13444d4af56b4bf95fade10"
+        case .migrationBackup: "7bf55958dbb24f8f82c9f4776f5fbe69"
+        case .migrated: "8cd93bab9e7a478a803b7316f265dc48"
+        case .migrationFailed: "ed37c3455eaf4819b9eaadb3871cf324"
         case .skipped: "c7c8d7ed54c846e89955b657cc115bd4"
         case .manualResendRequested: "5a8ea35579d24c3384892512cbdc76ae"
         case .reminded: "d87ae52ded70410d857071c904bbb0b8"
@@ -98,6 +107,7 @@ public enum JournalEvent: String, CaseIterable, Sendable {
         case .answersForgotten: "7200a6e193f547b09a89c3a76f642289"
         case .controlBusy: "14311b1315284382aa7f0c663d1d73d6"
         case .controlAnswerLost: "9a830425276240628b448911f4aa936b"
+        case .oidcRefused: "4fc873e003574e43860ddf38392196ca"
         case .webListening: "ed960b84667d496fa13095933f35b2c9"
         case .signedIn: "0a00823c58314a94aa0202e1f7b71ac7"
         case .accountAdded: "12e06c6e84af4070b78f2ff52954d45a"

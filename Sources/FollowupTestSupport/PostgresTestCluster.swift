@@ -164,6 +164,12 @@ public struct PostgresTestCluster: Sendable {
     /// could run it may all be blocked here (in the cluster's one-time start, or in psql).
     @discardableResult
     public static func command(_ arguments: String...) throws -> String {
+        try command(arguments)
+    }
+
+    /// Runs a program (the first of `arguments`) to its end; throws with what it wrote when it fails.
+    @discardableResult
+    public static func command(_ arguments: [String]) throws -> String {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else {
             throw ClusterError(message: "pipe: \(String(cString: strerror(errno)))")

@@ -60,6 +60,17 @@ struct FollowupDaemonCommand: AsyncParsableCommand {
         } catch let error as FollowupError where error.code == .invalidConfiguration {
             FileHandle.standardError.write(Data("followupd: \(config): \(error.message)\n".utf8))
             throw ExitCode(78)
+        } catch let error as FollowupError where error.code == .migrationFailed {
+            // The database is as it was; starting again would fail the same way (78: systemd's
+            // RestartPreventExitStatus). Told in the journal with its catalog entry, and on
+            // stderr as one plain line for whoever started it by hand (unless stderr is the journal).
+            logger.critical(
+                "followupd cannot migrate its database",
+                metadata: ["followup.event": "migration_failed", "followup.error": "\(error.message)"])
+            if !JournalLogHandler.stderrIsJournal(environment: environment) {
+                FileHandle.standardError.write(Data("followupd: \(error.message)\n".utf8))
+            }
+            throw ExitCode(78)
         } catch let error as FollowupError {
             logger.critical("followupd cannot run", metadata: ["followup.error": "\(error.message)"])
             throw ExitCode(69)
