@@ -39,7 +39,7 @@ public struct WebSettings: Sendable, Hashable {
 
 /// Signing in through the company's identity provider (`web.oidc`): authorization code flow
 /// with PKCE, the ID token checked against the provider's published keys.
-public struct OIDCSettings: Sendable, Hashable {
+public struct OIDCSettings: Sendable, Hashable, CustomStringConvertible {
     /// The issuer (`iss`), whose `/.well-known/openid-configuration` describes the provider.
     public var issuer: String
     /// This application's client id at the provider (the ID token's audience).
@@ -63,6 +63,11 @@ public struct OIDCSettings: Sendable, Hashable {
         self.loginClaim = loginClaim
         self.rolesClaim = rolesClaim
         self.roles = roles
+    }
+
+    /// The settings without the client secret (for logs and error messages).
+    public var description: String {
+        "OIDCSettings(issuer: \(issuer), clientID: \(clientID), clientSecret: \(clientSecret == nil ? "none" : "(hidden)"))"
     }
 
     /// The role names `roles` may use.

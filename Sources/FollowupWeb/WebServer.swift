@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// The web application (§6.9), a `Service` of the daemon's group: Hummingbird serving the
 /// sign-in pages, "my account", the one-click acknowledgement pages and the control API's
 /// routes for signed-in people, each authorised by the control API's one permission table.
-public struct WebServer: Service {
+public struct WebServer: Service, CustomStringConvertible {
     let settings: WebSettings
     let application: Application<RouterResponder<WebContext>>
     let accounts: any AccountStore
@@ -74,6 +74,10 @@ public struct WebServer: Service {
 
     /// Serves until graceful shutdown; meanwhile, once an hour, forgets expired sessions and
     /// sign-ins the identity provider never answered.
+    /// What ServiceLifecycle logs for this service: the address only (never the settings,
+    /// which hold the identity provider's client secret).
+    public var description: String { "WebServer(\(settings.listen))" }
+
     public func run() async throws {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await application.run() }

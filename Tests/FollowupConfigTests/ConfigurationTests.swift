@@ -263,6 +263,7 @@ struct ConfigurationTests {
         let oidc = try #require(web.oidc)
         #expect(oidc.issuer == "https://login.example.com/realms/desk" && oidc.clientID == "followupd")
         #expect(oidc.clientSecret == "s3cr3t" && oidc.loginClaim == "preferred_username")
+        #expect(!"\(configuration)".contains("s3cr3t"), "the secret never reaches a log line")
         #expect(oidc.rolesClaim == "groups" && oidc.roles == ["technician": ["desk"], "leader": ["desk-leaders"]])
         let plain = try #require(try parse("web: { listen: '127.0.0.1:8080' }").web)
         #expect(plain.baseURL == "http://127.0.0.1:8080" && !plain.isSecure && plain.localAccounts)
