@@ -11,13 +11,23 @@ import Testing
 @Suite struct WebSignInTests {
     /// A daemon with the web listener on a free loopback port, and a followupctl for it.
     static func withWebDaemon(
-        extra: String = "", _ body: (Workspace, FollowupctlProcess, Int) async throws -> Void
+        extra: String = "", leaderWebhooks: [String] = [],
+        _ body: (Workspace, FollowupctlProcess, Int) async throws -> Void
     ) async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         let port = WebClient.freePort()
         try workspace.writeConfiguration(
             resendAfter: "1h", reportAfter: "3h", extra: "web:\n  listen: 127.0.0.1:\(port)\n" + extra)
+        if !leaderWebhooks.isEmpty {
+            let yaml = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+                .replacingOccurrences(
+                    of: "- { name: Ana, email: ana@desk.example }",
+                    with:
+                        "- { name: Ana, email: ana@desk.example, webhooks: [\(leaderWebhooks.joined(separator: ", "))] }"
+                )
+            try yaml.write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        }
         let daemon = try workspace.startDaemon()
         defer { _ = daemon.terminate() }
         let ctl = FollowupctlProcess(workspace)

@@ -1,6 +1,6 @@
 """Drives the real chromium through Selenium like a person at the desk would.
 
-Usage: web_browser.py BASE_URL LOGIN PASSWORD [ACK_URL EXPIRED_URL TAMPERED_URL]
+Usage: web_browser.py BASE_URL LOGIN PASSWORD MAIL_ACK_URL TEAMS_ACK_URL EXPIRED_URL TAMPERED_URL
 Prints one JSON object with what the browser saw; the Swift test judges it.
 """
 import json
@@ -27,7 +27,7 @@ def text(driver, element_id):
 
 def main():
     base, login, password = sys.argv[1:4]
-    links = sys.argv[4:7]
+    mail_link, teams_link, expired, tampered = sys.argv[4:8]
     seen = {}
     driver = browser()
     try:
@@ -46,18 +46,17 @@ def main():
         seen["after_sign_out"] = driver.current_url.replace(base, "")
         driver.get(base + "/account")
         seen["account_after_sign_out"] = driver.current_url.replace(base, "")
-        if links:
-            ack, expired, tampered = links
-            driver.get(ack)
-            seen["ack_page_button"] = text(driver, "acknowledge")
-            seen["ack_page_for"] = text(driver, "for")
+        for source, link in (("mail", mail_link), ("teams", teams_link)):
+            driver.get(link)
+            seen[source + "_button"] = text(driver, "acknowledge")
+            seen[source + "_for"] = text(driver, "for")
             driver.find_element(By.ID, "acknowledge").click()
-            seen["ack_done"] = text(driver, "acknowledged")
-            driver.get(expired)
-            seen["expired_message"] = text(driver, "message")
-            seen["expired_has_button"] = bool(driver.find_elements(By.ID, "acknowledge"))
-            driver.get(tampered)
-            seen["tampered_message"] = text(driver, "message")
+            seen[source + "_done"] = text(driver, "acknowledged")
+        driver.get(expired)
+        seen["expired_message"] = text(driver, "message")
+        seen["expired_has_button"] = bool(driver.find_elements(By.ID, "acknowledge"))
+        driver.get(tampered)
+        seen["tampered_message"] = text(driver, "message")
     finally:
         driver.quit()
     print(json.dumps(seen))
