@@ -9,6 +9,8 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def browser():
@@ -18,6 +20,16 @@ def browser():
                      "--window-size=412,915", "--lang=pt-BR"):
         options.add_argument(argument)
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def press(driver, element):
+    """Clicks a form's button and waits until the browser has left the page and loaded the
+    answer: a click returns before the navigation it starts has finished, so reading the
+    address or the page at once can still see the old one."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def text(driver, element_id):
@@ -35,14 +47,14 @@ def main():
         seen["unsigned_account_lands_on"] = driver.current_url.replace(base, "")
         driver.find_element(By.ID, "login").send_keys(login)
         driver.find_element(By.ID, "password").send_keys(password)
-        driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button").click()
+        press(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button"))
         seen["after_sign_in"] = driver.current_url.replace(base, "")
         seen["person"] = text(driver, "person")
         seen["role"] = text(driver, "role")
         seen["session_cookie_http_only"] = all(
             c.get("httpOnly") for c in driver.get_cookies() if c["name"] == "followupd_session")
         seen["script_sees_cookies"] = driver.execute_script("return document.cookie")
-        driver.find_element(By.ID, "sign-out").click()
+        press(driver, driver.find_element(By.ID, "sign-out"))
         seen["after_sign_out"] = driver.current_url.replace(base, "")
         driver.get(base + "/account")
         seen["account_after_sign_out"] = driver.current_url.replace(base, "")
@@ -50,7 +62,7 @@ def main():
             driver.get(link)
             seen[source + "_button"] = text(driver, "acknowledge")
             seen[source + "_for"] = text(driver, "for")
-            driver.find_element(By.ID, "acknowledge").click()
+            press(driver, driver.find_element(By.ID, "acknowledge"))
             seen[source + "_done"] = text(driver, "acknowledged")
         driver.get(expired)
         seen["expired_message"] = text(driver, "message")
