@@ -95,7 +95,7 @@ struct WebDesk {
 func withWebDesk(_ body: (WebDesk) async throws -> Void) async throws {
     let driver = try ProviderDriver()
     try await withScratchFolder { folder in
-        let port = try freePort()
+        let port = try freeLoopbackPort()
         let base = "http://127.0.0.1:\(port)"
         let client = try await driver.register(redirectURI: base + "/sign-in/oidc/callback")
         let secretFile = folder.appendingPathComponent("oidc.secret").path
@@ -194,22 +194,4 @@ struct Browser {
         }
         return (response.status.code, String(buffer: body), response.headers)
     }
-}
-
-/// A TCP port nobody listens on now (bound to port 0, then released).
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    guard bound else { throw DriverError("no free port: \(String(cString: strerror(errno)))") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

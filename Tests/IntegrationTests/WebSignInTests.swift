@@ -2,6 +2,7 @@ import FollowupAPI
 import FollowupControl
 import FollowupDelivery
 import FollowupStorage
+import FollowupTestSupport
 import Foundation
 import Logging
 import Testing
@@ -16,7 +17,7 @@ import Testing
     ) async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let port = WebClient.freePort()
+        let port = try freeLoopbackPort()
         try workspace.writeConfiguration(
             resendAfter: "1h", reportAfter: "3h", extra: "web:\n  listen: 127.0.0.1:\(port)\n" + extra)
         if !leaderWebhooks.isEmpty {
@@ -135,7 +136,7 @@ import Testing
     }
 
     @Test func formsAndChangesNeedTheirCSRFToken() async throws {
-        let metricsPort = WebClient.freePort()
+        let metricsPort = try freeLoopbackPort()
         try await Self.withWebDaemon(extra: "metrics:\n  listen: 127.0.0.1:\(metricsPort)\n") { workspace, ctl, port in
             try Self.addUser(ctl, "joana", role: "technician", password: "senha-da-joana-1")
             let browser = WebClient(port: port, directory: workspace.directory)
