@@ -127,6 +127,26 @@ import Testing
         }
     }
 
+    @Test func aSessionOutlivesARestartOfTheDaemon() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let port = try freeLoopbackPort()
+        try workspace.writeConfiguration(
+            resendAfter: "1h", reportAfter: "3h", extra: "web:\n  listen: 127.0.0.1:\(port)\n")
+        let browser = WebClient(port: port, directory: workspace.directory)
+        var daemon = try workspace.startDaemon()
+        #expect(try await eventually { (try? browser.get("/healthz").status) == 200 }, "\(daemon.stderr)")
+        try Self.addUser(FollowupctlProcess(workspace), "joana", role: "technician", password: "senha-da-joana-1")
+        #expect(try browser.signIn("joana", "senha-da-joana-1").status == 303)
+        #expect(daemon.terminate() == 0)
+        daemon = try workspace.startDaemon()
+        defer { _ = daemon.terminate() }
+        #expect(try await eventually { (try? browser.get("/healthz").status) == 200 }, "\(daemon.stderr)")
+        let account = try browser.get("/account")
+        #expect(account.status == 200, "the session is the database's, not the process's")
+        #expect(account.body.contains(#"<dd id="login">joana</dd>"#))
+    }
+
     @Test func thePagesSpeakTheDesksLanguage() async throws {
         try await Self.withWebDaemon(extra: "reports:\n  locale: en\n") { workspace, _, port in
             let page = try WebClient(port: port, directory: workspace.directory).get("/sign-in")
