@@ -70,7 +70,7 @@ struct BoardPage: Sendable {
 
     /// `GET /v1/cases` with `filters`, answered by the control API as the session's person.
     private func cases(_ filters: [String: String], session: WebSession) async throws -> CaseList {
-        let peer = Peer.web(login: session.login, person: session.person, role: Role.named(session.role) ?? .none)
+        let peer = session.peer
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/cases?" + Self.query(filters))
         let answer = await api.respond(to: FollowupControl.HTTPRequest(head: head, body: ByteBuffer()), from: peer)
         let body = Data(answer.body.readableBytesView)

@@ -187,7 +187,7 @@ struct WebRoutes: Sendable {
         {
             return Self.json(.forbidden, code: "forbidden", "a change needs the session's X-CSRF-Token header")
         }
-        let peer = Peer.web(login: session.login, person: session.person, role: Role.named(session.role) ?? .none)
+        let peer = session.peer
         var headers = NIOHTTP1.HTTPHeaders()
         for field in request.headers { headers.add(name: field.name.rawName, value: field.value) }
         let head = HTTPRequestHead(
@@ -221,29 +221,32 @@ struct WebRoutes: Sendable {
 /// The pages of the configuration in force (language and zone change on reload).
 final class PageCache: Sendable {
     let rulebooks: RulebookHolder
-    private let cached: Mutex<(Configuration, WebPages)>
+    /// The pages, and the language and zone they were made for: the only settings they read,
+    /// so each request compares two small values, not the whole configuration.
+    private let cached: Mutex<(ReportSettings.Language, TimeZone, WebPages)>
 
     init(rulebooks: RulebookHolder) throws {
         self.rulebooks = rulebooks
         let configuration = rulebooks.current.configuration
-        cached = Mutex((configuration, try Self.pages(for: configuration)))
+        let (language, zone) = (configuration.reports.locale, configuration.calendar.timeZone)
+        cached = Mutex((language, zone, try WebPages(language: language, zone: zone)))
     }
 
     var current: WebPages {
         let configuration = rulebooks.current.configuration
+        let (language, zone) = (configuration.reports.locale, configuration.calendar.timeZone)
         return cached.withLock { cache in
-            if cache.0 != configuration, let pages = try? Self.pages(for: configuration) {
-                cache = (configuration, pages)
+            if cache.0 != language || cache.1 != zone, let pages = try? WebPages(language: language, zone: zone) {
+                cache = (language, zone, pages)
             }
-            return cache.1
+            return cache.2
         }
     }
+}
 
-    static func pages(for configuration: Configuration) throws -> WebPages {
-        try WebPages(
-            language: configuration.reports.locale,
-            zone: configuration.calendar.timeZone)
-    }
+extension WebSession {
+    /// The caller the control API sees for this session: its person, with the session's role.
+    var peer: Peer { Peer.web(login: login, person: person, role: Role.named(role) ?? .none) }
 }
 
 extension Role {
